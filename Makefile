@@ -1,0 +1,79 @@
+# mnist-claims: published MNIST-MLP claims as seeded, reproducible regression tests.
+#
+#   make reproduce   the main job: every claim of the five documents, N seeds, verdicts -> reports/
+#   make test        build + the fast test tier (what CI runs)
+#
+# Both install what they need (make setup) first.
+
+SHELL        := /bin/bash
+DOTNET       ?= dotnet
+CONFIG       ?= Release
+BUILD_DIR    ?= build/native
+TORCH_PREFIX ?=
+SEEDS        ?= 5
+JOBS         ?= 2
+ARGS         ?=
+HARNESS      := $(DOTNET) run --no-build -c $(CONFIG) --project src/Harness --
+TEST_FLAGS   := -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+
+.PHONY: all setup setup-test native build test test-unit test-regression regress reproduce report bench accept diff claims clean gpu-bundle help
+
+all: build
+
+help:
+	@sed -n '1,8p' Makefile
+
+setup:
+	bash scripts/setup.sh all
+
+# What the fast tier needs (no browser): libtorch, OpenBLAS, python3-torch, cmake, DuckDB for interop, MNIST.
+setup-test:
+	bash scripts/setup.sh test
+
+# The C-ABI shim over libtorch. TORCH_PREFIX overrides where CMake looks for TorchConfig.cmake
+# (e.g. a PyTorch 2.x install: python -c 'import torch; print(torch.utils.cmake_prefix_path)').
+native:
+	cmake -S src/Native -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(if $(TORCH_PREFIX),-DCMAKE_PREFIX_PATH=$(TORCH_PREFIX)) > /dev/null
+	cmake --build $(BUILD_DIR) -j2
+
+build: native
+	$(DOTNET) build MnistClaims.sln -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
+
+# Fast tier: unit tests + exact claims, consistency checks and short deterministic slices of every
+# experiment verified against this CPU profile's committed baselines.
+test: setup-test build
+	bash scripts/run-tests.sh "Category!=Full&Category!=Reproduce&Category!=Browser&Category!=Bench"
+
+test-unit: build
+	$(DOTNET) test tests/Unit $(TEST_FLAGS)
+
+# Full tier: every experiment at its documented length, one seed, against the baseline.
+regress: setup-test build
+	bash scripts/run-tests.sh "Category=Full"
+
+# The main job: all claims with $(SEEDS) seeds; verdict table by document -> reports/verdicts.{md,json}, then the HTML report.
+reproduce: setup build
+	$(HARNESS) reproduce --seeds $(SEEDS) --jobs $(JOBS) $(ARGS)
+	$(HARNESS) report $(ARGS)
+
+report: build
+	$(HARNESS) report $(ARGS)
+
+claims: build
+	$(HARNESS) claims $(ARGS)
+
+bench: setup build
+	$(HARNESS) bench $(ARGS)
+
+# Accept received snapshots: make accept ID=<experiment-id> [PROFILE=...] | make accept ID=--all
+accept: build
+	$(HARNESS) accept $(ID) $(if $(PROFILE),--profile $(PROFILE))
+
+diff: build
+	$(HARNESS) diff $(A) $(B) $(ARGS)
+
+gpu-bundle: build
+	bash scripts/gpu-bundle.sh
+
+clean:
+	rm -rf $(BUILD_DIR) src/*/bin src/*/obj tests/*/bin tests/*/obj

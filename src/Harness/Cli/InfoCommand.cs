@@ -1,0 +1,30 @@
+using MnistClaims.Harness.Runs;
+using MnistClaims.Torch;
+
+namespace MnistClaims.Harness.Cli;
+
+/// <summary><c>harness info</c>: the version handshake with the native shim and the hardware profile.</summary>
+public static class InfoCommand
+{
+    static readonly Flag[] Flags = [new("device", "DEV", "device the profile is derived for", "cpu")];
+
+    public static int Run(string[] argv)
+    {
+        var a = new Args("info", Flags, argv);
+        if (a.HelpRequested) { Console.Out.Write(Args.Help("harness info", "Shows the engine and hardware this harness runs on.", Flags)); return 0; }
+        var device = a.String("device")!;
+        var hw = HardwareInfo.Detect(device);
+        Console.Out.WriteLine($"harness     {Manifest.HarnessVersionString}");
+        Console.Out.WriteLine($"libtorch    {torch.version}");
+        Console.Out.WriteLine($"blas        {hw.Blas}");
+        Console.Out.WriteLine($"threads     {torch.get_num_threads()}");
+        Console.Out.WriteLine($"cuda        {(torch.cuda.is_available() ? $"{torch.cuda.device_count()} device(s): {torch.cuda.device_name(0)}" : "not available")}");
+        Console.Out.WriteLine($"cpu         {hw.CpuModel} ({hw.LogicalCores} logical cores)");
+        Console.Out.WriteLine($"runtime     {hw.DotnetVersion} on {hw.Os} {hw.Arch}");
+        Console.Out.WriteLine($"profile     {HardwareProfile.Current(device)}");
+        Console.Out.WriteLine();
+        Console.Out.WriteLine(torch.show_config());
+        Console.Out.WriteLine(torch.parallel_info());
+        return 0;
+    }
+}
