@@ -10,6 +10,8 @@ public static class Program
         ("train", "train one configuration and write its run record", TrainCommand.Run),
         ("reproduce", "the main job: judge every claim with N seeds and write the verdict table", ReproduceCommand.Run),
         ("claims", "list the claims registry (--json, --experiments)", ClaimsCommand.Run),
+        ("accept", "accept reviewed received snapshots as verified baselines", AcceptCommand.Run),
+        ("diff", "compare two baseline profiles or run directories", DiffCommand.Run),
         ("info", "show libtorch version, build config, threads, CUDA and the hardware profile", InfoCommand.Run),
     ];
 
@@ -35,7 +37,7 @@ public static class Program
         catch (UsageException e) { Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}"); return 2; }
         catch (Training.ConfigException e) { Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}"); return 2; }
         catch (TorchException e) { Console.Error.WriteLine($"harness {cmd.Name}: libtorch error: {e.Message}"); return 1; }
-        catch (Exception e) when (e is IOException or InvalidDataException or DllNotFoundException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or DllNotFoundException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException)
         {
             Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}");
             return 1;

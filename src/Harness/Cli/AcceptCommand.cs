@@ -1,0 +1,51 @@
+using MnistClaims.Harness.Runs;
+using MnistClaims.Harness.Verification;
+using MnistClaims.Verification;
+
+namespace MnistClaims.Harness.Cli;
+
+/// <summary><c>harness accept &lt;experiment-id|--all&gt;</c>: received snapshots become verified (the explicit accept step).</summary>
+public static class AcceptCommand
+{
+    static readonly Flag[] Flags =
+    [
+        new("all", null, "accept every received snapshot of the profile"),
+        new("profile", "NAME", "hardware profile (default: this machine's)"),
+        new("verdicts", null, "accept received claim verdicts (baselines/<profile>/verdicts-*.received.json) instead of metric snapshots"),
+        new("baselines", "DIR", "baselines root (default: baselines/ in the repository)"),
+    ];
+
+    public static int Run(string[] argv)
+    {
+        var a = new Args("accept", Flags, argv);
+        if (a.HelpRequested)
+        {
+            Console.Out.Write(Args.Help("harness accept <experiment-id> | --all | --verdicts [PROFILE]",
+                "Moves *.received.* snapshots over the verified ones after you have reviewed them.", Flags));
+            return 0;
+        }
+        var root = a.String("baselines") ?? RepoPaths.Baselines;
+        if (a.Switch("verdicts"))
+        {
+            var profiles = a.Positionals.Count > 0 ? a.Positionals : [a.String("profile") ?? HardwareProfile.Current(), "any"];
+            int n = 0;
+            foreach (var p in profiles)
+                foreach (var file in Directory.Exists(Path.Combine(root, p)) ? Directory.GetFiles(Path.Combine(root, p), "verdicts-*.received.json") : [])
+                {
+                    int k = new VerdictSnapshot(file.Replace(".received.json", ".verified.json")).Accept();
+                    Console.Out.WriteLine($"accepted {k} verdict(s) into {file.Replace(".received.json", ".verified.json")}");
+                    n += k;
+                }
+            if (n == 0) Console.Out.WriteLine("nothing to accept: no verdicts-*.received.json files");
+            return 0;
+        }
+        var profile = a.String("profile") ?? HardwareProfile.Current();
+        string? id = a.Switch("all") ? null
+            : a.Positionals.Count == 1 ? a.Positionals[0]
+            : throw new UsageException("accept: give one experiment id, or --all, or --verdicts");
+        if (id is not null) Claims.Registry.Experiment(id);   // a typo is an error naming the id, not a silent no-op
+        var result = SnapshotStore.Accept(root, profile, id);
+        Console.Out.Write(result.Message);
+        return 0;
+    }
+}

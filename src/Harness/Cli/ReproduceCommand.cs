@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using MnistClaims.Harness.Claims;
+using MnistClaims.Harness.Reporting;
+using MnistClaims.Harness.Runs;
+using MnistClaims.Harness.Training;
+
+namespace MnistClaims.Harness.Cli;
+
+/// <summary>
+/// <c>harness reproduce</c>, the main job: run every experiment the selected claims need with N seeds
+/// (cached), judge every claim, print the verdict table by document and write reports/verdicts.{md,json}.
+/// Exits non-zero only on a harness error, never because a claim was not reproduced.
+/// </summary>
+public static class ReproduceCommand
+{
+    public static readonly Flag[] Flags =
+    [
+        new("seeds", "N", "seeds per experiment (1..N)", "5"),
+        new("seed-list", "S,S,..", "explicit seeds instead of 1..N"),
+        new("documents", "P,P,..", "only these documents (file-name prefixes, e.g. 000,002)"),
+        new("claims", "ID,ID,..", "only these claims"),
+        new("jobs", "N", "worker processes training in parallel (each uses --threads libtorch threads)", "2"),
+        new("threads", "N", "libtorch intra-op threads per run", "1"),
+        new("device", "DEV", "cpu or cuda", "cpu"),
+        new("data-dir", "DIR", "MNIST directory"),
+        new("out", "DIR", "where verdicts.md and verdicts.json go", "reports"),
+        new("dry-run", null, "list the runs that would be trained and stop"),
+    ];
+
+    public static int Run(string[] argv)
+    {
+        var a = new Args("reproduce", Flags, argv);
+        if (a.HelpRequested) { Console.Out.Write(Args.Help("harness reproduce [options]", "Reproduces the documents' claims with N seeds and prints verdicts.", Flags)); return 0; }
+        var clock = Stopwatch.StartNew();
+        var seeds = SeedList(a);
+        int threads = a.Int("threads", 1), jobs = a.Int("jobs", 2);
+        if (jobs < 1) throw new UsageException("--jobs: expected a positive integer");
+        string device = a.String("device")!;
+        Devices.Resolve(device);
+        var claims = Judge.Select(List(a.String("documents")), List(a.String("claims")));
+        if (claims.Count == 0) throw new UsageException("no claims selected");
+        var experiments = Judge.ExperimentsOf(claims);
+        var profile = HardwareProfile.Current(device);
+        var cache = RunCache.Default(profile);
+        TrainConfig Config(Experiment e, long s) => e.ForSeed(s) with { Threads = threads, Device = device };
+
+        Console.Out.WriteLine($"reproducing {claims.Count} claim(s) of {claims.Select(c => c.Document).Distinct().Count()} document(s): {experiments.Count} experiment(s) x {seeds.Count} seed(s) on {profile}");
+        var missing = Judge.Missing(experiments, seeds, cache, Config);
+        Console.Out.WriteLine($"{experiments.Count * seeds.Count - missing.Count} run(s) cached in {cache.Root}, {missing.Count} to train");
+        if (a.Switch("dry-run"))
+        {
+            foreach (var j in missing) Console.Out.WriteLine($"  {j.Experiment.Id} seed {j.Config.Seed}  ({j.Experiment.TotalSteps:N0} steps)");
+            return 0;
+        }
+        using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
+        new Scheduler(jobs, data.Directory, Console.Out).Run(missing);
+
+        var rows = Judge.Evaluate(claims, seeds, cache, data, Config);
+        var report = new VerdictReport(profile, seeds, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, rows);
+        Console.Out.Write(report.ToConsole());
+        var outDir = a.String("out")!;
+        if (!Path.IsPathRooted(outDir) && RepoPaths.Root is not null && a.String("out") == "reports") outDir = RepoPaths.Reports;
+        report.Write(outDir);
+        Console.Out.WriteLine($"wrote {Path.Combine(outDir, "verdicts.md")} and verdicts.json  (wall time {clock.Elapsed:hh\\:mm\\:ss})");
+        return 0;
+    }
+
+    internal static IReadOnlyList<long> SeedList(Args a)
+    {
+        if (a.String("seed-list") is { } list)
+            return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => long.TryParse(s, out var v) ? v : throw new UsageException($"--seed-list: '{s}' is not an integer")).ToArray();
+        int n = a.Int("seeds", 5);
+        if (n < 1) throw new UsageException("--seeds: expected a positive integer");
+        return Enumerable.Range(1, n).Select(i => (long)i).ToArray();
+    }
+
+    internal static string[]? List(string? s) => s?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
