@@ -1,0 +1,55 @@
+using MnistClaims.Harness.Claims;
+using MnistClaims.Harness.Reporting;
+using MnistClaims.Harness.Runs;
+using MnistClaims.Harness.Training;
+using MnistClaims.Harness.Verification;
+
+namespace MnistClaims.Tests.Regression;
+
+/// <summary>
+/// One test per claim of the registry. Exact facts and document-consistency checks need no training and
+/// run in the fast tier; numeric claims need N seeds of their experiments and run in the Reproduce tier
+/// (`make reproduce` runs the same judgement as the main job). Every verdict is compared with the verified
+/// verdict snapshot, so a claim that stops (or starts) reproducing after a change fails its test.
+/// </summary>
+public sealed class ClaimTests
+{
+    static bool NeedsRuns(Claim c) => c.Experiments.Count > 0;
+
+    public static IEnumerable<TestCaseData> Static() =>
+        Registry.Claims.Where(c => !NeedsRuns(c)).Select(c => new TestCaseData(c.Id).SetName($"{{m}}({c.Id})"));
+
+    public static IEnumerable<TestCaseData> Numeric() =>
+        Registry.Claims.Where(NeedsRuns).Select(c => new TestCaseData(c.Id).SetName($"{{m}}({c.Id})"));
+
+    [Category("Fast")]
+    [TestCaseSource(nameof(Static))]
+    public void Static_claim_verdict_is_verified(string id)
+    {
+        var claim = Registry.Claim(id);
+        var result = claim.Evaluate(new ClaimContext(new Dictionary<string, IReadOnlyList<RunRecord>>(), Fixture.Data));
+        Assert.That(result.Evidence, Is.Not.Empty, "every verdict carries its evidence");
+        if (claim.Kind == ClaimKind.Exact)
+            Assert.That(result.Verdict, Is.EqualTo(Verdict.Reproduced), $"{id}: {result.Evidence}");
+        var failure = VerdictSnapshot.For(RepoPaths.Baselines, "any", "static").Check(VerdictReport.Row(claim, result));
+        if (failure is not null) Assert.Fail(failure);
+    }
+
+    public const int ReproduceSeeds = 5;
+
+    [Category("Reproduce")]
+    [TestCaseSource(nameof(Numeric))]
+    public void Numeric_claim_verdict_is_verified(string id)
+    {
+        var claim = Registry.Claim(id);
+        var seeds = Enumerable.Range(1, ReproduceSeeds).Select(i => (long)i).ToArray();
+        var cache = RunCache.Default(Fixture.Profile);
+        TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
+        var missing = Judge.Missing(Judge.ExperimentsOf([claim]), seeds, cache, Config);
+        new Scheduler(2, Fixture.Data.Directory, TestContext.Progress).Run(missing);
+        var row = Judge.Evaluate([claim], seeds, cache, Fixture.Data, Config).Single();
+        TestContext.Out.WriteLine($"{row.Verdict}: measured {row.Measured}; {row.Evidence}");
+        var failure = VerdictSnapshot.For(RepoPaths.Baselines, Fixture.Profile, $"{ReproduceSeeds}seeds").Check(row);
+        if (failure is not null) Assert.Fail(failure);
+    }
+}

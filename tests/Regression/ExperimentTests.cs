@@ -1,0 +1,38 @@
+using MnistClaims.Harness.Claims;
+using MnistClaims.Harness.Verification;
+
+namespace MnistClaims.Tests.Regression;
+
+/// <summary>
+/// One test per experiment of the claims registry: train it from seed 1 and verify its metrics against
+/// the committed baseline of this hardware profile (baselines/&lt;profile&gt;/&lt;experiment&gt;/), Verify-style.
+/// Fast: the experiment's first FastSteps steps and one evaluation. Full: the documented length.
+/// </summary>
+public sealed class ExperimentTests
+{
+    public static IEnumerable<TestCaseData> Experiments() =>
+        Registry.Experiments.Select(e => new TestCaseData(e.Id).SetName($"{{m}}({e.Id})"));
+
+    [Category("Fast")]
+    [TestCaseSource(nameof(Experiments))]
+    public void FastSlice_matches_baseline(string id)
+    {
+        var e = Registry.Experiment(id);
+        var run = Fixture.Train(id, e.FastSlice(seed: 1));
+        AssertVerified(ExperimentBaselines.Verify(run, id, Tier.Fast));
+    }
+
+    [Category("Full")]
+    [TestCaseSource(nameof(Experiments))]
+    public void FullRun_matches_baseline(string id)
+    {
+        var e = Registry.Experiment(id);
+        var run = Fixture.Train(id, e.ForSeed(1));
+        AssertVerified(ExperimentBaselines.Verify(run, id, Tier.Full));
+    }
+
+    static void AssertVerified(IReadOnlyList<MnistClaims.Verification.VerifyResult> failures)
+    {
+        if (failures.Count > 0) Assert.Fail(string.Join("\n\n", failures.Select(f => f.Message)));
+    }
+}
