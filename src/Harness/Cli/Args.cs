@@ -51,18 +51,21 @@ public sealed class Args
     }
 
     public bool Has(string name) => _values.ContainsKey(name);
+    /// <summary>The given value, else the flag's declared default.</summary>
     public string? String(string name) => _values.TryGetValue(name, out var v) ? v : _flags[name].Default;
+    /// <summary>The given value only: typed getters fall back to their caller's value (e.g. a --config file's), not the help default.</summary>
+    string? Given(string name) => _values.TryGetValue(name, out var v) ? v : null;
     public bool Switch(string name) => String(name) is { } v && bool.Parse(v);
 
-    public int Int(string name, int fallback) => String(name) is { } v
+    public int Int(string name, int fallback) => Given(name) is { } v
         ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) ? x : throw new UsageException($"--{name}: expected an integer, got '{v}'")
         : fallback;
 
-    public long Long(string name, long fallback) => String(name) is { } v
+    public long Long(string name, long fallback) => Given(name) is { } v
         ? long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) ? x : throw new UsageException($"--{name}: expected an integer, got '{v}'")
         : fallback;
 
-    public double Double(string name, double fallback) => String(name) is { } v
+    public double Double(string name, double fallback) => Given(name) is { } v
         ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) ? x : throw new UsageException($"--{name}: expected a number, got '{v}'")
         : fallback;
 
