@@ -13,6 +13,9 @@ TORCH_PREFIX ?=
 SEEDS        ?= 5
 JOBS         ?= 2
 ARGS         ?=
+# OpenBLAS keeps its own thread pool beside libtorch's; one thread per run keeps runs deterministic and
+# stops idle BLAS threads from spinning against the other worker (see README, "Threads").
+export OPENBLAS_NUM_THREADS ?= 1
 HARNESS      := $(DOTNET) run --no-build -c $(CONFIG) --project src/Harness --
 TEST_FLAGS   := -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 

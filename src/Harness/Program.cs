@@ -12,6 +12,7 @@ public static class Program
         ("claims", "list the claims registry (--json, --experiments)", ClaimsCommand.Run),
         ("accept", "accept reviewed received snapshots as verified baselines", AcceptCommand.Run),
         ("diff", "compare two baseline profiles or run directories", DiffCommand.Run),
+        ("bench", "training throughput vs the plain PyTorch script, and memory flatness", BenchCommand.Run),
         ("info", "show libtorch version, build config, threads, CUDA and the hardware profile", InfoCommand.Run),
     ];
 
