@@ -5,19 +5,20 @@ namespace MnistClaims.Harness.Claims;
 
 /// <summary>
 /// Finished runs keyed by (hardware profile, experiment, config hash, seed), so experiments shared by
-/// several claims, tiers and report builds train once. Layout: <c>.cache/runs/&lt;profile&gt;/&lt;experiment&gt;/&lt;hash&gt;-s&lt;seed&gt;/</c>.
-/// A cached run whose manifest disagrees with the config it is asked for is never reused.
+/// several claims, report builds and re-runs train once. Layout:
+/// <c>.cache/runs/&lt;profile&gt;/&lt;experiment&gt;/&lt;hash&gt;-s&lt;seed&gt;/</c>, where the profile names the hardware and the
+/// engine that runs the config (<see cref="HardwareProfile.For"/>). A cached run whose manifest disagrees with
+/// the config it is asked for is never reused. Tests do not use the cache: they check the code as it is.
 /// </summary>
-public sealed class RunCache(string root, string profile)
+public sealed class RunCache(string root)
 {
     public const string EnvVar = "MNIST_CLAIMS_RUNS";
     public string Root { get; } = root;
-    public string Profile { get; } = profile;
 
-    public static RunCache Default(string profile) => new(
-        Environment.GetEnvironmentVariable(EnvVar) is { Length: > 0 } r ? r : Path.Combine(RepoPaths.RequireRoot(), ".cache", "runs"), profile);
+    public static RunCache Default() => new(
+        Environment.GetEnvironmentVariable(EnvVar) is { Length: > 0 } r ? r : Path.Combine(RepoPaths.RequireRoot(), ".cache", "runs"));
 
-    public string PathFor(string experimentId, TrainConfig cfg) => Path.Combine(Root, Profile, experimentId, $"{cfg.Hash}-s{cfg.Seed}");
+    public string PathFor(string experimentId, TrainConfig cfg) => Path.Combine(Root, HardwareProfile.For(cfg), experimentId, $"{cfg.Hash}-s{cfg.Seed}");
 
     public bool TryLoad(string experimentId, TrainConfig cfg, out RunRecord run)
     {
@@ -42,7 +43,7 @@ public sealed class RunCache(string root, string profile)
     {
         if (TryLoad(experimentId, cfg, out var cached)) return cached;
         var result = new Trainer(data).Run(cfg, observer);
-        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: experimentId);
+        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), engine: result.Engine, experimentId: experimentId);
         return RunStore.Write(PathFor(experimentId, cfg), result, manifest, overwrite: true);
     }
 }

@@ -29,6 +29,7 @@ public static class TrainCommand
         new("max-train-samples", "N", "keep only the first N training indices after the split (0 = all)", "0"),
         new("threads", "N", "libtorch intra-op threads, recorded in the manifest (0 = libtorch default)", "1"),
         new("device", "DEV", "cpu, cuda or cuda:N", "cpu"),
+        new("engine", "NAME", "auto (fused where supported, else libtorch), fused or libtorch; CUDA always uses libtorch", "auto"),
         new("data-dir", "DIR", "MNIST directory (default: $MNIST_CLAIMS_DATA, else .cache/mnist in the repo)"),
         new("out", "DIR", "run directory to write (Parquet + manifest.json); default runs/<config-hash>-s<seed>"),
         new("overwrite", null, "replace an existing run directory"),
@@ -67,6 +68,7 @@ public static class TrainCommand
             MaxTrainSamples = a.Int("max-train-samples", baseCfg.MaxTrainSamples),
             Threads = a.Int("threads", baseCfg.Threads),
             Device = a.Has("device") ? a.String("device")! : baseCfg.Device,
+            Engine = a.Has("engine") ? a.String("engine")! : baseCfg.Engine,
         };
         try { cfg.Validate(); }
         catch (ConfigException e) { throw new UsageException(e.Message); }
@@ -87,7 +89,7 @@ public static class TrainCommand
         using var data = MnistData.Load(a.String("data-dir"), msg => Console.Error.WriteLine(msg));
         var progress = new ConsoleProgress(Console.Out, ConsoleProgress.StderrIsTerminal);
         var result = new Trainer(data).Run(cfg, progress);
-        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: a.String("experiment"));
+        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), engine: result.Engine, experimentId: a.String("experiment"));
         RunStore.Write(outDir, result, manifest, overwrite: a.Switch("overwrite"));
         if (result.DivergedAtStep is { } s) Console.Out.WriteLine($"diverged: loss became NaN/Inf at step {s}");
         Console.Out.WriteLine($"final test accuracy {result.Epochs[^1].TestAcc:P2}  macro-F1 {result.Final.MacroF1:F4}  misses {result.Final.Misses.Count}  params {result.ParameterCount:N0}  ({result.TotalSeconds:F1} s)");

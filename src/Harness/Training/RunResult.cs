@@ -106,5 +106,7 @@ public sealed record RunResult
     public required long ParameterCount { get; init; }
     public required DateTimeOffset Started { get; init; }
     public required DateTimeOffset Finished { get; init; }
+    /// <summary>The engine that actually ran: "libtorch" or "fused" (see src/Harness/Engines).</summary>
+    public string Engine { get; init; } = "libtorch";
     public double TotalSeconds => (Finished - Started).TotalSeconds;
 }

@@ -50,6 +50,8 @@ public sealed record TrainConfig
     /// <summary>Intra-op threads for libtorch (0 = leave libtorch's default). Part of the identity: results differ bitwise across thread counts.</summary>
     public int Threads { get; init; } = 1;
     public string Device { get; init; } = "cpu";
+    /// <summary>"auto" (fused where supported, else libtorch), "fused" or "libtorch"; see src/Harness/Engines. Part of the hash.</summary>
+    public string Engine { get; init; } = "auto";
 
     public MlpSpec ModelSpec() => new(
         MlpSpec.ParseSizes(Arch),
@@ -89,6 +91,7 @@ public sealed record TrainConfig
         Need(MaxSteps >= 0, "max-steps", "a non-negative integer", MaxSteps);
         Need(EvalBatchSize >= 1, "eval-batch-size", "a positive integer", EvalBatchSize);
         Need(Threads >= 0, "threads", "a non-negative integer", Threads);
+        Need(Engine is "auto" or "fused" or "libtorch", "engine", "auto, fused or libtorch", Engine);
         Need(Device is "cpu" || Device.StartsWith("cuda", StringComparison.Ordinal), "device", "cpu, cuda or cuda:N", Device);
     }
 

@@ -35,6 +35,10 @@ public sealed class Trainer(MnistData data)
     public RunResult Run(TrainConfig cfg, ITrainObserver? observer = null, CancellationToken cancel = default)
     {
         cfg.Validate();
+        // Engine selection (src/Harness/Engines): the fused engine runs the same procedure without autograd.
+        var (engine, notice) = Engines.EngineSelection.Resolve(cfg);
+        if (notice is not null) Engines.EngineSelection.Notify(notice);
+        if (engine == Engines.Fused.FusedTrainer.EngineName) return new Engines.Fused.FusedTrainer(data).Run(cfg, observer, cancel);
         var started = DateTimeOffset.UtcNow;
         var device = Devices.Resolve(cfg.Device);
         if (cfg.Threads > 0) torch.set_num_threads(cfg.Threads);
@@ -137,6 +141,7 @@ public sealed class Trainer(MnistData data)
             TrainCount = trainIdx.Length, ValCount = valIdx.Length,
             DivergedAtStep = divergedAt, ParameterCount = spec.ParameterCount,
             Started = started, Finished = DateTimeOffset.UtcNow,
+            Engine = "libtorch",
         };
     }
 

@@ -1,0 +1,161 @@
+using MnistClaims.Harness.Claims;
+using MnistClaims.Harness.Engines;
+using MnistClaims.Harness.Engines.Fused;
+using MnistClaims.Harness.Training;
+
+namespace MnistClaims.Tests.Unit.Engines;
+
+/// <summary>
+/// The fused engine against the libtorch engine: same seed, same streams, so per-step losses agree to
+/// float rounding for the first steps (then rounding differences grow chaotically).
+/// </summary>
+[TestFixture]
+[Category("RealData")]
+[NonParallelizable]
+public class FusedEngineTests
+{
+    static MnistData _data = null!;
+
+    [OneTimeSetUp]
+    public void Load() => _data = MnistData.Load(null, m => TestContext.Progress.WriteLine("mnist: " + m));
+
+    [OneTimeTearDown]
+    public void Free() => _data?.Dispose();
+
+    /// <summary>One experiment per distinct (activation, head, loss/targets, optimizer, dropout&gt;0) of the registry.</summary>
+    public static IEnumerable<TestCaseData> Families() =>
+        Registry.Experiments
+            .GroupBy(e => (e.Config.Activation, e.Config.Head, e.Config.Loss, e.Config.Targets, e.Config.Optimizer,
+                           Momentum: e.Config.Momentum > 0, Nesterov: e.Config.Nesterov, Dropout: e.Config.Dropout > 0))
+            .Select(g => new TestCaseData(g.First().Id).SetName($"Agreement({g.First().Id})"));
+
+    static (RunResult Lib, RunResult Fused) RunBoth(TrainConfig cfg)
+    {
+        var lib = new Trainer(_data).Run(cfg with { Engine = "libtorch" });
+        var fused = new Trainer(_data).Run(cfg with { Engine = "fused" });
+        Assert.That(lib.Engine, Is.EqualTo("libtorch"));
+        Assert.That(fused.Engine, Is.EqualTo("fused"));
+        return (lib, fused);
+    }
+
+    static void AssertAgree(RunResult lib, RunResult fused, int strictSteps = 50, double rel = 2e-5)
+    {
+        Assert.That(fused.Steps.Count, Is.EqualTo(lib.Steps.Count), "steps");
+        Assert.That(fused.TrainCount, Is.EqualTo(lib.TrainCount));
+        Assert.That(fused.ValCount, Is.EqualTo(lib.ValCount));
+        Assert.That(fused.Epochs.Count, Is.EqualTo(lib.Epochs.Count));
+        double worst = 0;
+        for (int i = 0; i < lib.Steps.Count; i++)
+        {
+            float a = lib.Steps.Loss(i), b = fused.Steps.Loss(i);
+            Assert.That(fused.Steps.BatchSize(i), Is.EqualTo(lib.Steps.BatchSize(i)));
+            Assert.That(float.IsFinite(a) && float.IsFinite(b), $"step {i + 1}: libtorch {a}, fused {b}");
+            if (i < strictSteps)
+            {
+                double d = Math.Abs(a - b) / Math.Max(Math.Abs(a), 1e-6);
+                worst = Math.Max(worst, d);
+                Assert.That(d, Is.LessThanOrEqualTo(rel), $"step {i + 1}: libtorch {a:R}, fused {b:R}");
+            }
+        }
+        double accLib = lib.Epochs[^1].TestAcc * 100, accFused = fused.Epochs[^1].TestAcc * 100;
+        TestContext.Out.WriteLine($"max rel diff (first {strictSteps} steps) {worst:E2}; test acc libtorch {accLib:F2} fused {accFused:F2}");
+        Assert.That(Math.Abs(accLib - accFused), Is.LessThan(1.5), "final test accuracy (points)");
+        if (lib.Epochs[^1].ValAcc is { } vl) Assert.That(Math.Abs(vl - fused.Epochs[^1].ValAcc!.Value) * 100, Is.LessThan(1.5));
+        Assert.That(fused.Final.Confusion.Cast<long>().Sum(), Is.EqualTo(10000));
+    }
+
+    [TestCaseSource(nameof(Families))]
+    public void Agreement(string experimentId)
+    {
+        var cfg = Registry.Experiment(experimentId).Config with { MaxSteps = 300, Threads = 1 };
+        var (lib, fused) = RunBoth(cfg);
+        AssertAgree(lib, fused);
+    }
+
+    [Test]
+    public void Agreement_AllActivationsLossesOptimizers_Short()
+    {
+        // What the registry does not use: tanh/leaky_relu/elu, nesterov, dampening, weight decay, one-hot CE with a head.
+        var cases = new[]
+        {
+            new TrainConfig { Arch = "784-48-32-10", Activation = "tanh", Optimizer = "sgd", Lr = 0.05, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-3, BatchSize = 8 },
+            new TrainConfig { Arch = "784-48-10", Activation = "leaky_relu", Optimizer = "sgd", Lr = 0.05, Momentum = 0.5, Dampening = 0.3, BatchSize = 5, Loss = "mse", Targets = "onehot" },
+            new TrainConfig { Arch = "784-40-24-10", Activation = "elu", Optimizer = "adam", WeightDecay = 1e-2, BatchSize = 7, Head = "log_softmax", Targets = "onehot", Dropout = 0.2 },
+            new TrainConfig { Arch = "784-33-10", Activation = "sigmoid", Optimizer = "adam", Lr = 3e-3, BatchSize = 3, Loss = "l1", Targets = "onehot", Normalize = "mnist" },
+        };
+        foreach (var c in cases)
+        {
+            var (lib, fused) = RunBoth(c with { MaxSteps = 60, Epochs = 1, Seed = 7 });
+            AssertAgree(lib, fused, strictSteps: 40);
+        }
+    }
+
+    [Test]
+    public void ThreadCount_DoesNotChangeResults()
+    {
+        var cfg = new TrainConfig { Arch = "784-128-128-10", BatchSize = 64, MaxSteps = 20, Epochs = 1, Engine = "fused" };
+        var one = new Trainer(_data).Run(cfg with { Threads = 1 });
+        var two = new Trainer(_data).Run(cfg with { Threads = 2 });
+        Assert.That(two.Steps.Losses, Is.EqualTo(one.Steps.Losses));
+        Assert.That(two.Epochs[^1].TestLoss, Is.EqualTo(one.Epochs[^1].TestLoss));
+    }
+
+    [Test]
+    public void StepLoop_AllocatesNothing()
+    {
+        foreach (var (batch, threads, dropout) in new[] { (2, 1, 0.0), (64, 2, 0.0), (16, 1, 0.5) })
+        {
+            var cfg = new TrainConfig { Arch = "784-128-128-10", BatchSize = batch, Threads = threads, Dropout = dropout, Seed = 3 };
+            using var net = FusedTrainer.CreateNetwork(cfg, batch);
+            var x = FusedData.For(_data, cfg.NormalizationKind).TrainX;
+            var labels = new byte[batch];
+            for (int i = 0; i < batch; i++) { x.AsSpan(i * 784, 784).CopyTo(net.InputRow(i)); labels[i] = _data.Train.Labels[i]; }
+            for (int s = 0; s < 5; s++) net.TrainStep(batch, labels);   // warm-up (JIT, tiering)
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            float loss = 0;
+            for (int s = 0; s < 200; s++) loss = net.TrainStep(batch, labels);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.That(allocated, Is.Zero, $"batch {batch}, threads {threads}, dropout {dropout}");
+            Assert.That(float.IsFinite(loss));
+        }
+    }
+
+    [Test]
+    public void Cuda_FallsBackToLibtorch()
+    {
+        var notices = new List<string>();
+        var old = EngineSelection.Notify;
+        EngineSelection.Notify = notices.Add;
+        try
+        {
+            foreach (var engine in new[] { "auto", "fused" })
+            {
+                var (chosen, notice) = EngineSelection.Resolve(new TrainConfig { Device = "cuda", Engine = engine });
+                Assert.That(chosen, Is.EqualTo("libtorch"));
+                Assert.That(notice, Does.Contain("libtorch").And.Contain("cuda"));
+            }
+            Assert.That(EngineSelection.Resolve(new TrainConfig { Engine = "libtorch" }), Is.EqualTo(("libtorch", (string?)null)));
+            Assert.That(EngineSelection.Resolve(new TrainConfig { Engine = "auto" }).Engine, Is.EqualTo("fused"));
+            Assert.Throws<NotSupportedException>(() => new FusedTrainer(_data).Run(new TrainConfig { Device = "cuda" }));
+        }
+        finally { EngineSelection.Notify = old; }
+    }
+
+    [Test]
+    public void Engine_IsPartOfTheConfigHash()
+    {
+        var a = new TrainConfig();
+        Assert.That(a.Engine, Is.EqualTo("auto"));
+        Assert.That((a with { Engine = "fused" }).Hash, Is.Not.EqualTo(a.Hash));
+        Assert.Throws<ConfigException>(() => (a with { Engine = "gpu" }).Validate());
+    }
+
+    [Test]
+    [Category("Full")]
+    public void Agreement_FullEpoch_Doc000Batch64()
+    {
+        var cfg = Registry.Experiments.First(e => e.Config.BatchSize == 64 && e.Id.StartsWith("000")).Config with { Epochs = 1, Threads = 1 };
+        var (lib, fused) = RunBoth(cfg);
+        AssertAgree(lib, fused);
+    }
+}
