@@ -43,13 +43,13 @@ public sealed class ClaimTests
     {
         var claim = Registry.Claim(id);
         var seeds = Enumerable.Range(1, ReproduceSeeds).Select(i => (long)i).ToArray();
-        var cache = RunCache.Default(Fixture.Profile);
+        var cache = RunCache.Default();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
         var missing = Judge.Missing(Judge.ExperimentsOf([claim]), seeds, cache, Config);
         new Scheduler(2, Fixture.Data.Directory, TestContext.Progress).Run(missing);
         var row = Judge.Evaluate([claim], seeds, cache, Fixture.Data, Config).Single();
         TestContext.Out.WriteLine($"{row.Verdict}: measured {row.Measured}; {row.Evidence}");
-        var failure = VerdictSnapshot.For(RepoPaths.Baselines, Fixture.Profile, $"{ReproduceSeeds}seeds").Check(row);
+        var failure = VerdictSnapshot.For(RepoPaths.Baselines, HardwareProfile.For(Config(Registry.Experiment(claim.Experiments[0]), 1)), $"{ReproduceSeeds}seeds").Check(row);
         if (failure is not null) Assert.Fail(failure);
     }
 }

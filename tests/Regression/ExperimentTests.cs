@@ -13,12 +13,19 @@ public sealed class ExperimentTests
     public static IEnumerable<TestCaseData> Experiments() =>
         Registry.Experiments.Select(e => new TestCaseData(e.Id).SetName($"{{m}}({e.Id})"));
 
+    /// <summary>Both engines: libtorch (bitwise PyTorch-equivalent) and fused (the fast default), each against its own profile.</summary>
+    public static IEnumerable<TestCaseData> ExperimentsOnEngines() =>
+        from e in Registry.Experiments
+        from engine in new[] { "libtorch", "fused" }
+        select new TestCaseData(e.Id, engine).SetName($"{{m}}({e.Id},{engine})");
+
     [Category("Fast")]
-    [TestCaseSource(nameof(Experiments))]
-    public void FastSlice_matches_baseline(string id)
+    [TestCaseSource(nameof(ExperimentsOnEngines))]
+    public void FastSlice_matches_baseline(string id, string engine)
     {
         var e = Registry.Experiment(id);
-        var run = Fixture.Train(id, e.FastSlice(seed: 1));
+        var run = Fixture.Train(id, e.FastSlice(seed: 1) with { Engine = engine });
+        Assert.That(run.Manifest.Engine, Is.EqualTo(engine), "the engine asked for is the engine that ran");
         AssertVerified(ExperimentBaselines.Verify(run, id, Tier.Fast));
     }
 

@@ -98,13 +98,20 @@ def main():
     train_y = torch.from_numpy(read_idx(os.path.join(d, "train-labels-idx1-ubyte")).astype(np.int64))
     test_x = normalize(read_idx(os.path.join(d, "t10k-images-idx3-ubyte")), cfg["normalize"])
     test_y = torch.from_numpy(read_idx(os.path.join(d, "t10k-labels-idx1-ubyte")).astype(np.int64))
+    dev = torch.device(cfg.get("device", "cpu"))
+    if dev.type == "cuda":   # the harness's determinism switches, before any CUDA work
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        torch.use_deterministic_algorithms(True)
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    train_x, train_y, test_x, test_y = (t.to(dev) for t in (train_x, train_y, test_x, test_y))
     onehot = cfg["targets"] == "onehot"
     train_t = F.one_hot(train_y, 10).float() if onehot else train_y
     test_t = F.one_hot(test_y, 10).float() if onehot else test_y
 
     # 1. model from the global seed; 2. a separate generator for the data order
     torch.manual_seed(cfg["seed"])
-    model = build_model(cfg)
+    model = build_model(cfg).to(dev)      # weights drawn on the CPU generator, then moved
     g = torch.Generator().manual_seed(cfg["seed"])
     # 3. split
     if cfg["val_fraction"] > 0:
@@ -131,7 +138,7 @@ def main():
                     t0 = time.perf_counter()
                 if done >= a.bench_steps + warm:
                     break
-                idx = train_idx[order[s:s + B]]
+                idx = train_idx[order[s:s + B]].to(dev)
                 x, y, t = train_x[idx], train_y[idx], train_t[idx]
                 opt.zero_grad()
                 out = model(x)
@@ -140,6 +147,8 @@ def main():
                 opt.step()
                 loss.item(); int(out.argmax(1).eq(y).sum())
                 done += 1
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         dt = time.perf_counter() - t0
         print(json.dumps({"steps": a.bench_steps, "seconds": dt, "steps_per_s": a.bench_steps / dt}))
         return
@@ -153,7 +162,7 @@ def main():
         for s in range(0, len(order), B):
             if step >= max_steps:
                 break
-            idx = train_idx[order[s:s + B]]
+            idx = train_idx[order[s:s + B]].to(dev)
             x, y, t = train_x[idx], train_y[idx], train_t[idx]
             opt.zero_grad()
             out = model(x)
@@ -164,7 +173,8 @@ def main():
             steps.append({"epoch": epoch, "loss": float(loss.item()).hex(), "correct": int(out.argmax(1).eq(y).sum())})
         rec = {"epoch": epoch}
         if len(val_idx):
-            vl, vc = evaluate(model, train_x[val_idx], train_y[val_idx], train_t[val_idx], loss_fn, cfg["eval_batch_size"])
+            v = val_idx.to(dev)
+            vl, vc = evaluate(model, train_x[v], train_y[v], train_t[v], loss_fn, cfg["eval_batch_size"])
             rec.update(val_loss=vl, val_correct=vc)
         tl, tc = evaluate(model, test_x, test_y, test_t, loss_fn, cfg["eval_batch_size"])
         rec.update(test_loss=tl, test_correct=tc)

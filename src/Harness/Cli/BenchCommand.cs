@@ -5,6 +5,7 @@ using System.Text.Json;
 using MnistClaims.Harness.Runs;
 using MnistClaims.Harness.Training;
 using MnistClaims.Torch;
+using Engines_ = MnistClaims.Harness.Engines;
 
 namespace MnistClaims.Harness.Cli;
 
@@ -23,12 +24,17 @@ public static class BenchCommand
         new("threads", "N", "libtorch intra-op threads for both", "1"),
         new("memory-steps", "N", "steps of the resident-memory check at batch 2 (0 = skip)", "100000"),
         new("python", "EXE", "python with torch", "/usr/bin/python3"),
+        new("reference", "FILE", "the PyTorch reference script (default: tools/reference/train_reference.py)"),
+        new("device", "DEV", "cpu or cuda", "cpu"),
         new("data-dir", "DIR", "MNIST directory"),
         new("out", "FILE", "also write the table as Markdown"),
     ];
 
-    /// <summary>Hooks for further engines (the fused engine registers itself here): name -> steps/s.</summary>
-    public static readonly List<(string Name, Func<TrainConfig, MnistData, int, double> StepsPerSecond)> Engines = [];
+    /// <summary>Engines besides the libtorch one: name -> steps/s.</summary>
+    public static readonly List<(string Name, Func<TrainConfig, MnistData, int, double> StepsPerSecond)> Engines =
+    [
+        ("fused", (cfg, data, n) => Engines_.Fused.FusedBench.StepsPerSecond(cfg with { Engine = "fused" }, data, n)),
+    ];
 
     public static int Run(string[] argv)
     {
@@ -36,15 +42,18 @@ public static class BenchCommand
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness bench [options]", "Prints training throughput of the C# harness vs plain PyTorch, and memory flatness.", Flags)); return 0; }
         var batches = a.String("batches")!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         int steps = a.Int("steps", 1000), threads = a.Int("threads", 1);
+        var device = a.String("device")!;
+        var dev = Devices.Resolve(device);
+        var reference = a.String("reference") ?? Path.Combine(RepoPaths.RequireRoot(), "tools", "reference", "train_reference.py");
         using var data = MnistData.Load(a.String("data-dir"));
-        var hw = HardwareInfo.Detect();
+        var hw = HardwareInfo.Detect(device);
         var sb = new StringBuilder();
         void Line(string s) { Console.Out.WriteLine(s); sb.AppendLine(s); }
 
         torch.set_num_threads(threads);
-        double peak = MatmulPeakGflops();
+        double peak = MatmulPeakGflops(dev);
         Line($"# bench: 784-128-128-10, Adam lr 1e-3, {steps} timed steps, {threads} thread(s), OPENBLAS_NUM_THREADS={Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "unset"}");
-        Line($"{hw.CpuModel}, {hw.LogicalCores} logical cores, libtorch {torch.version}, {hw.Blas}; float32 2048x2048 matmul peak {peak:F1} GFLOP/s");
+        Line($"{(hw.GpuName is null ? "" : $"{hw.GpuName} (driver {hw.GpuDriver}, CUDA {hw.CudaVersion}); ")}{hw.CpuModel}, {hw.LogicalCores} logical cores, libtorch {torch.version}, {hw.Blas}; float32 2048x2048 matmul peak on {device}: {peak:F1} GFLOP/s");
         Line("");
         var header = new List<string> { "batch", "PyTorch script steps/s", "C# libtorch steps/s", "C#/PyTorch" };
         header.AddRange(Engines.SelectMany(e => new[] { $"{e.Name} steps/s", $"{e.Name}/PyTorch", $"{e.Name} GFLOP/s" }));
@@ -52,13 +61,13 @@ public static class BenchCommand
         Line("|" + string.Concat(Enumerable.Repeat("---|", header.Count)));
         foreach (var b in batches)
         {
-            var cfg = new TrainConfig { Arch = "784-128-128-10", Optimizer = "adam", Lr = 1e-3, BatchSize = b, Epochs = 1000, Threads = threads };
+            var cfg = new TrainConfig { Arch = "784-128-128-10", Optimizer = "adam", Lr = 1e-3, BatchSize = b, Epochs = 1000, Threads = threads, Device = device };
             // Stay inside the first epoch so neither side's number includes an evaluation pass.
             int n = (int)Math.Min(steps, (60000 + b - 1) / b - 25);
-            double py = PythonStepsPerSecond(a.String("python")!, cfg, n, data.Directory);
+            double py = PythonStepsPerSecond(a.String("python")!, reference, cfg, n, data.Directory);
             double cs = LibtorchStepsPerSecond(cfg, data, n);
             var cells = new List<string> { b.ToString(CultureInfo.InvariantCulture), F(py), F(cs), $"{cs / py:F2}x" };
-            foreach (var (_, sps) in Engines)
+            foreach (var (_, sps) in dev.Type == DeviceType.CPU ? Engines : [])
             {
                 double v = sps(cfg, data, n);
                 cells.AddRange([F(v), $"{v / py:F2}x", $"{v * FlopsPerStep(cfg) / 1e9:F1}"]);
@@ -85,7 +94,7 @@ public static class BenchCommand
     public static double LibtorchStepsPerSecond(TrainConfig cfg, MnistData data, int n)
     {
         var timer = new StepTimer(20, 20 + n);
-        new Trainer(data).Run(cfg with { MaxSteps = 20 + n }, timer);
+        new Trainer(data).Run(cfg with { MaxSteps = 20 + n, Engine = "libtorch" }, timer);
         return n / timer.Elapsed.TotalSeconds;
     }
 
@@ -100,7 +109,7 @@ public static class BenchCommand
         }
     }
 
-    static double PythonStepsPerSecond(string python, TrainConfig cfg, int n, string dataDir)
+    static double PythonStepsPerSecond(string python, string script, TrainConfig cfg, int n, string dataDir)
     {
         var cfgPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
         File.WriteAllText(cfgPath, cfg.ToCanonicalJson());
@@ -109,7 +118,7 @@ public static class BenchCommand
             var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
             // OpenBLAS keeps its own thread pool; pin it to the same count as libtorch's, as for the harness (Makefile).
             psi.Environment["OPENBLAS_NUM_THREADS"] = cfg.Threads.ToString(CultureInfo.InvariantCulture);
-            foreach (var x in new[] { Path.Combine(RepoPaths.RequireRoot(), "tools", "reference", "train_reference.py"), "--config", cfgPath, "--data-dir", dataDir, "--bench-steps", n.ToString(CultureInfo.InvariantCulture) })
+            foreach (var x in new[] { script, "--config", cfgPath, "--data-dir", dataDir, "--bench-steps", n.ToString(CultureInfo.InvariantCulture) })
                 psi.ArgumentList.Add(x);
             using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {python}");
             var err = p.StandardError.ReadToEndAsync();
@@ -121,15 +130,17 @@ public static class BenchCommand
         finally { File.Delete(cfgPath); }
     }
 
-    static double MatmulPeakGflops()
+    static double MatmulPeakGflops(Device device)
     {
         using var scope = torch.NewDisposeScope();
-        var x = torch.empty([2048, 2048]).uniform_(-1, 1);
-        var y = torch.empty([2048, 2048]).uniform_(-1, 1);
-        x.matmul(y).Dispose();
+        var x = torch.empty([2048, 2048]).uniform_(-1, 1).to(device);
+        var y = torch.empty([2048, 2048]).uniform_(-1, 1).to(device);
+        x.matmul(y).sum().ToSingle();
+        int reps = device.Type == DeviceType.CUDA ? 50 : 5;
         var sw = Stopwatch.StartNew();
-        int reps = 5;
-        for (int i = 0; i < reps; i++) x.matmul(y).Dispose();
+        Tensor? last = null;
+        for (int i = 0; i < reps; i++) last = x.matmul(y);
+        last!.sum().ToSingle();   // waits for the device
         return reps * 2.0 * 2048 * 2048 * 2048 / sw.Elapsed.TotalSeconds / 1e9;
     }
 
@@ -137,7 +148,7 @@ public static class BenchCommand
     static (long At1k, long AtEnd) ResidentMemory(MnistData data, int steps, int threads)
     {
         var probe = new RssProbe(1000, steps);
-        new Trainer(data).Run(new TrainConfig { Arch = "784-128-128-10", BatchSize = 2, Epochs = 1000, MaxSteps = steps, Threads = threads }, probe);
+        new Trainer(data).Run(new TrainConfig { Arch = "784-128-128-10", BatchSize = 2, Epochs = 1000, MaxSteps = steps, Threads = threads, Engine = "libtorch" }, probe);
         return (probe.At1k, probe.AtEnd);
     }
 

@@ -22,6 +22,7 @@ public static class ReproduceCommand
         new("jobs", "N", "worker processes training in parallel (each uses --threads libtorch threads)", "2"),
         new("threads", "N", "libtorch intra-op threads per run", "1"),
         new("device", "DEV", "cpu or cuda", "cpu"),
+        new("engine", "NAME", "auto (fused where supported), fused or libtorch", "auto"),
         new("data-dir", "DIR", "MNIST directory"),
         new("out", "DIR", "where verdicts.md and verdicts.json go", "reports"),
         new("dry-run", null, "list the runs that would be trained and stop"),
@@ -40,9 +41,10 @@ public static class ReproduceCommand
         var claims = Judge.Select(List(a.String("documents")), List(a.String("claims")));
         if (claims.Count == 0) throw new UsageException("no claims selected");
         var experiments = Judge.ExperimentsOf(claims);
-        var profile = HardwareProfile.Current(device);
-        var cache = RunCache.Default(profile);
-        TrainConfig Config(Experiment e, long s) => e.ForSeed(s) with { Threads = threads, Device = device };
+        string engine = a.String("engine")!;
+        TrainConfig Config(Experiment e, long s) => e.ForSeed(s) with { Threads = threads, Device = device, Engine = engine };
+        var profile = HardwareProfile.For(Config(experiments.Count > 0 ? experiments[0] : Registry.Experiments[0], 1));
+        var cache = RunCache.Default();
 
         Console.Out.WriteLine($"reproducing {claims.Count} claim(s) of {claims.Select(c => c.Document).Distinct().Count()} document(s): {experiments.Count} experiment(s) x {seeds.Count} seed(s) on {profile}");
         var missing = Judge.Missing(experiments, seeds, cache, Config);

@@ -64,12 +64,21 @@ public static class HardwareProfile
 {
     public const string EnvVar = "MNIST_CLAIMS_PROFILE";
 
+    /// <summary>
+    /// This machine's profile for a device and the engine that runs. <c>MNIST_CLAIMS_PROFILE</c> overrides the
+    /// hardware part; a non-libtorch engine is always appended (its results differ by float rounding).
+    /// </summary>
     public static string Current(string device = "cpu", string engine = "libtorch")
     {
         var overridden = Environment.GetEnvironmentVariable(EnvVar);
-        if (!string.IsNullOrWhiteSpace(overridden)) return overridden.Trim();
-        return Derive(HardwareInfo.Detect(device), device, engine);
+        if (!string.IsNullOrWhiteSpace(overridden)) return engine == "libtorch" ? overridden.Trim() : $"{overridden.Trim()}-{engine}";
+        return Derive(_detected.GetValueOrDefault(device) ?? (_detected[device] = HardwareInfo.Detect(device)), device, engine);
     }
+
+    static readonly Dictionary<string, HardwareInfo> _detected = [];
+
+    /// <summary>The profile a configuration's runs are filed under: its device and the engine that will run it.</summary>
+    public static string For(Training.TrainConfig cfg) => Current(cfg.Device, Engines.EngineSelection.Resolve(cfg).Engine);
 
     public static string Derive(HardwareInfo hw, string device, string engine)
     {
