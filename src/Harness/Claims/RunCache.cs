@@ -43,7 +43,7 @@ public sealed class RunCache(string root)
     {
         if (TryLoad(experimentId, cfg, out var cached)) return cached;
         var result = new Trainer(data).Run(cfg, observer);
-        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), engine: result.Engine, experimentId: experimentId);
+        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: experimentId);
         return RunStore.Write(PathFor(experimentId, cfg), result, manifest, overwrite: true);
     }
 }

@@ -89,7 +89,7 @@ public static class TrainCommand
         using var data = MnistData.Load(a.String("data-dir"), msg => Console.Error.WriteLine(msg));
         var progress = new ConsoleProgress(Console.Out, ConsoleProgress.StderrIsTerminal);
         var result = new Trainer(data).Run(cfg, progress);
-        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), engine: result.Engine, experimentId: a.String("experiment"));
+        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: a.String("experiment"));
         RunStore.Write(outDir, result, manifest, overwrite: a.Switch("overwrite"));
         if (result.DivergedAtStep is { } s) Console.Out.WriteLine($"diverged: loss became NaN/Inf at step {s}");
         Console.Out.WriteLine($"final test accuracy {result.Epochs[^1].TestAcc:P2}  macro-F1 {result.Final.MacroF1:F4}  misses {result.Final.Misses.Count}  params {result.ParameterCount:N0}  ({result.TotalSeconds:F1} s)");

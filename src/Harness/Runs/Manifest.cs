@@ -36,10 +36,11 @@ public sealed record Manifest
     public static string HarnessVersionString =>
         typeof(Manifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static Manifest For(RunResult r, IReadOnlyDictionary<string, string> mnistSha256, string engine = "libtorch", string? experimentId = null)
+    public static Manifest For(RunResult r, IReadOnlyDictionary<string, string> mnistSha256, string? experimentId = null)
     {
         var (commit, dirty) = GitInfo.Read();
         var hw = HardwareInfo.Detect(r.Config.Device);
+        var engine = r.Engine;   // the engine that actually ran, not the one asked for
         return new Manifest
         {
             HarnessVersion = HarnessVersionString,

@@ -105,7 +105,7 @@ public static class Doc004
             "the other neuron lists agree with their hidden-layer counts when the output layer is counted in the list",
             () => (true, "[512,256,128,64,10]: 4 hidden + output; [256,128,64,10]: 3 hidden + output; 60/40 [128,64,10]: 2 hidden + output"));
         yield return Consistency("004-percentages", File, "e.g. (9672/10000) ... 96%; 46507/48000 (97%)",
-            "printed percentages follow from the counts (test truncated, training rounded) except 3134/36000",
+            "every printed percentage follows from its count (test accuracies truncated, training accuracies rounded)",
             () =>
             {
                 var bad = new List<string>();

@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
+using MnistClaims.Harness.Reporting;
+
+namespace MnistClaims.Tests.Unit.Reporting;
+
+[TestFixture]
+public class PngTests
+{
+    [Test]
+    public void Crc32_MatchesTheStandardCheckValue() =>
+        Assert.That(Crc32.Compute(Encoding.ASCII.GetBytes("123456789")), Is.EqualTo(0xCBF43926u));
+
+    [Test]
+    public void Encode_WritesSignatureHeaderValidCrcsAndThePixels()
+    {
+        byte[] pixels = [0, 64, 128, 192, 255, 7];
+        var png = Png.Encode(pixels, 3, 2);
+        Assert.That(png[..8], Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
+        var chunks = new List<(string Type, byte[] Data)>();
+        int pos = 8;
+        while (pos < png.Length)
+        {
+            int len = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(pos));
+            var type = Encoding.ASCII.GetString(png, pos + 4, 4);
+            var data = png.AsSpan(pos + 8, len).ToArray();
+            uint crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos + 8 + len));
+            Assert.That(crc, Is.EqualTo(Crc32.Compute(png.AsSpan(pos + 4, 4 + len))), $"CRC of {type}");
+            chunks.Add((type, data));
+            pos += 12 + len;
+        }
+        Assert.That(chunks.Select(c => c.Type), Is.EqualTo(new[] { "IHDR", "IDAT", "IEND" }));
+        var ihdr = chunks[0].Data;
+        Assert.Multiple(() =>
+        {
+            Assert.That(BinaryPrimitives.ReadInt32BigEndian(ihdr), Is.EqualTo(3));
+            Assert.That(BinaryPrimitives.ReadInt32BigEndian(ihdr.AsSpan(4)), Is.EqualTo(2));
+            Assert.That(ihdr[8], Is.EqualTo(8), "bit depth");
+            Assert.That(ihdr[9], Is.EqualTo(0), "greyscale");
+        });
+        using var z = new ZLibStream(new MemoryStream(chunks[1].Data), CompressionMode.Decompress);
+        using var raw = new MemoryStream();
+        z.CopyTo(raw);
+        Assert.That(raw.ToArray(), Is.EqualTo(new byte[] { 0, 0, 64, 128, 0, 192, 255, 7 }), "filter byte 0 then the row, per row");
+    }
+
+    [Test]
+    public void Encode_IsDeterministicAndChecksItsInput()
+    {
+        var px = Enumerable.Range(0, 28 * 28 * 3).Select(i => (byte)i).ToArray();
+        Assert.That(Png.Encode(px, 28, 28, 3), Is.EqualTo(Png.Encode(px, 28, 28, 3)));
+        Assert.Throws<ArgumentException>(() => Png.Encode(px, 28, 28, 1));
+        Assert.Throws<ArgumentException>(() => Png.Encode(px, 28, 28, 2));
+    }
+
+    [Test]
+    public void Upscale_RepeatsEachPixel() =>
+        Assert.That(Png.Upscale([1, 2, 3, 4], 2, 2, 2), Is.EqualTo(new byte[] { 1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4 }));
+}
+
+[TestFixture]
+public class SeriesTests
+{
+    static double[] Range(int n) => Enumerable.Range(0, n).Select(i => (double)i).ToArray();
+
+    [Test]
+    public void MinMaxDecimate_ShortSeriesIsUnchangedExceptNonFinite()
+    {
+        var y = new[] { 1.0, double.NaN, 3, double.PositiveInfinity, 5 };
+        var r = Series.MinMaxDecimate(Range(5), y, 10);
+        Assert.That(r.X, Is.EqualTo(new[] { 0.0, 2, 4 }));
+        Assert.That(r.Y, Is.EqualTo(new[] { 1.0, 3, 5 }));
+    }
+
+    [Test]
+    public void MinMaxDecimate_LongSeriesStaysUnderTheLimitAndKeepsExtremesInOrder()
+    {
+        int n = 1_000_000;
+        var y = Enumerable.Range(0, n).Select(i => Math.Sin(i / 1000.0)).ToArray();
+        y[123_456] = 50; y[777_777] = -50;
+        var r = Series.MinMaxDecimate(Range(n), y, 2000);
+        Assert.That(r.Count, Is.LessThanOrEqualTo(2000));
+        Assert.That(r.Y.Max(), Is.EqualTo(50));
+        Assert.That(r.Y.Min(), Is.EqualTo(-50));
+        Assert.That(r.X, Is.Ordered.Ascending);
+        Assert.That(r.X[0], Is.EqualTo(0));
+    }
+
+    [Test]
+    public void MovingAverage_SmoothsAndHandlesEdgesAndNaN()
+    {
+        Assert.That(Series.MovingAverage([2, 2, 2, 2], 3), Is.EqualTo(new[] { 2.0, 2, 2, 2 }));
+        Assert.That(Series.MovingAverage([0, 3, 6], 3), Is.EqualTo(new[] { 1.5, 3, 4.5 }));
+        Assert.That(Series.MovingAverage([1, double.NaN, 3], 3)[1], Is.EqualTo(2));
+        Assert.That(Series.MovingAverage([1, 2], 1), Is.EqualTo(new[] { 1.0, 2 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Series.MovingAverage([1.0], 0));
+    }
+
+    [Test]
+    public void Stride_KeepsFirstAndLastPointUnderTheLimit()
+    {
+        foreach (int n in new[] { 1, 5, 1999, 2000, 2001, 4001, 1_650_000 })
+        {
+            var r = Series.Stride(Range(n), Range(n), 2000);
+            Assert.That(r.Count, Is.LessThanOrEqualTo(2000), $"n = {n}");
+            Assert.That(r.X[0], Is.EqualTo(0));
+            Assert.That(r.X[^1], Is.EqualTo(n - 1), $"n = {n}");
+        }
+    }
+
+    [Test]
+    public void Smoothed_OfALongNoisyRunIsShortAndFlat()
+    {
+        var rng = new Random(1);
+        int n = 300_000;
+        var y = Enumerable.Range(0, n).Select(_ => 1 + (rng.NextDouble() - 0.5)).ToArray();
+        var r = Series.Smoothed(Range(n), y);
+        Assert.That(r.Count, Is.LessThanOrEqualTo(Series.DefaultMaxPoints));
+        Assert.That(r.Y.Max() - r.Y.Min(), Is.LessThan(0.05));
+    }
+}
+
+[TestFixture]
+public class MarkdownTests
+{
+    [Test]
+    public void Escape_NeutralisesTableAndEmphasisSyntax() =>
+        Assert.That(MarkdownRenderer.Escape("a|b *c* _d_ [e](f) <g>"), Is.EqualTo(@"a\|b \*c\* \_d\_ \[e\](f) \<g\>"));
+
+    [Test]
+    public void Table_HasOneLinePerRowAndEscapedCells()
+    {
+        var md = MarkdownRenderer.Render([
+            new TableBlock(["claim", "value"], [
+                [Rich.Of(new CodeSpan("001-x"), new LineBreak(), new Txt("a | b")), "1"],
+                [Rich.Of(new Badge("NOT REPRODUCED", "bad")), "2"],
+            ]) { Numeric = new HashSet<int> { 1 } },
+        ]);
+        var lines = md.TrimEnd().Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(4));
+        Assert.That(lines[1], Is.EqualTo("|---|---:|"));
+        Assert.That(lines[2], Is.EqualTo(@"| `001-x`<br>a \| b | 1 |"));
+        Assert.That(lines[3], Does.Contain("🔴 **NOT REPRODUCED**"));
+    }
+
+    [Test]
+    public void FiguresAreRelativeImagesAndDigitGridsAreTables()
+    {
+        var md = MarkdownRenderer.Render([
+            new Heading(2, "Doc", "doc-000"),
+            new Figure("img/a.svg", "a chart"),
+            new DigitGrid([new DigitCell("img/digits/t00001.png", "test image 1", "#1: 2 → 7", "p = 0.9")], 10),
+            new Details("more", [new Paragraph("inside")]),
+        ]);
+        Assert.That(md, Does.Contain("## Doc\n"));
+        Assert.That(md, Does.Contain("![a chart](img/a.svg)"));
+        Assert.That(md, Does.Contain("| ![test image 1](img/digits/t00001.png)<br>\\#1: 2 → 7<br>p = 0.9 |"));
+        Assert.That(md, Does.Contain("<details><summary>more</summary>\n\ninside\n\n</details>"));
+        Assert.That(Regex.IsMatch(md, @"\]\(/|\]\(http"), Is.False, "no absolute or remote image references");
+    }
+
+    [Test]
+    public void MarkdownTable_ParsesPipeTablesFromOtherTools()
+    {
+        var blocks = MarkdownTable.ToBlocks("A: `x`  \nB: `y`\n\n| experiment | delta |\n|---|---:|\n| e1 | 0.5 |\n| a\\|b | 1 |\n");
+        Assert.That(blocks, Has.Count.EqualTo(2));
+        var t = (TableBlock)blocks[1];
+        Assert.That(t.Header, Is.EqualTo(new[] { "experiment", "delta" }));
+        Assert.That(t.Rows, Has.Count.EqualTo(2));
+        Assert.That(t.Rows[1][0].PlainText, Is.EqualTo("a|b"));
+        Assert.That(t.Numeric, Does.Contain(1));
+    }
+
+    [Test]
+    public void Html_EscapesTextAndColoursVerdicts()
+    {
+        var html = HtmlRenderer.Render("t", [new Paragraph(Rich.Of(new Txt("<script>"), new Badge("REPRODUCED", VerdictStyle.Kind("REPRODUCED"))))]);
+        Assert.That(html, Does.Contain("&lt;script&gt;"));
+        Assert.That(html, Does.Contain("<span class=\"badge ok\">REPRODUCED</span>"));
+        Assert.That(html, Does.Not.Contain("http://").And.Not.Contain("https://"), "no network fetches");
+    }
+
+    [Test]
+    public void DocumentedValues_ParsePrintedNumbers()
+    {
+        Assert.That(DocumentedValues.ParseDocumented("97.210% (rounded: [0.97205, 0.97215])"), Is.EqualTo(0.9721).Within(1e-12));
+        Assert.That(DocumentedValues.ParseDocumented("0.0039 (rounded: [0.00385, 0.00395])"), Is.EqualTo(0.0039));
+        Assert.That(DocumentedValues.ParseDocumented("0.9623-0.9698"), Is.Null);
+        Assert.That(DocumentedValues.ParseDocumented("(the document's own numbers)"), Is.Null);
+    }
+}
