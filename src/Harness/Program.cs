@@ -11,6 +11,7 @@ public static class Program
         ("reproduce", "the main job: judge every claim with N seeds and write the verdict table", ReproduceCommand.Run),
         ("claims", "list the claims registry (--json, --experiments)", ClaimsCommand.Run),
         ("accept", "accept reviewed received snapshots as verified baselines", AcceptCommand.Run),
+        ("snapshot", "verify cached full-length runs against the baselines (writes received files)", SnapshotCommand.Run),
         ("diff", "compare two baseline profiles or run directories", DiffCommand.Run),
         ("bench", "training throughput vs the plain PyTorch script, and memory flatness", BenchCommand.Run),
         ("info", "show libtorch version, build config, threads, CUDA and the hardware profile", InfoCommand.Run),
