@@ -48,7 +48,11 @@ public static partial class Devices
             ["allow_tf32"] = "false",
             ["CUBLAS_WORKSPACE_CONFIG"] = Environment.GetEnvironmentVariable("CUBLAS_WORKSPACE_CONFIG") ?? "",
         }
-        : new Dictionary<string, string> { ["cpu"] = "deterministic kernels at a fixed thread count" };
+        : new Dictionary<string, string>
+        {
+            ["cpu"] = "deterministic kernels at a fixed thread count",
+            ["OPENBLAS_NUM_THREADS"] = NativeLibraryLoader.OpenBlasThreads,
+        };
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);

@@ -38,7 +38,7 @@ public class FusedEngineTests
         return (lib, fused);
     }
 
-    static void AssertAgree(RunResult lib, RunResult fused, int strictSteps = 50, double rel = 2e-5)
+    static void AssertAgree(RunResult lib, RunResult fused, int strictSteps = 50, double rel = 2e-5, double accuracyPoints = 1.5)
     {
         Assert.That(fused.Steps.Count, Is.EqualTo(lib.Steps.Count), "steps");
         Assert.That(fused.TrainCount, Is.EqualTo(lib.TrainCount));
@@ -59,9 +59,30 @@ public class FusedEngineTests
         }
         double accLib = lib.Epochs[^1].TestAcc * 100, accFused = fused.Epochs[^1].TestAcc * 100;
         TestContext.Out.WriteLine($"max rel diff (first {strictSteps} steps) {worst:E2}; test acc libtorch {accLib:F2} fused {accFused:F2}");
-        Assert.That(Math.Abs(accLib - accFused), Is.LessThan(1.5), "final test accuracy (points)");
-        if (lib.Epochs[^1].ValAcc is { } vl) Assert.That(Math.Abs(vl - fused.Epochs[^1].ValAcc!.Value) * 100, Is.LessThan(1.5));
+        Assert.That(Math.Abs(accLib - accFused), Is.LessThan(accuracyPoints), "final test accuracy (points)");
+        if (lib.Epochs[^1].ValAcc is { } vl) Assert.That(Math.Abs(vl - fused.Epochs[^1].ValAcc!.Value) * 100, Is.LessThan(accuracyPoints), "final validation accuracy (points)");
         Assert.That(fused.Final.Confusion.Cast<long>().Sum(), Is.EqualTo(10000));
+    }
+
+    /// <summary>
+    /// After 300 steps the engines' rounding differences have grown into different trajectories, so their final
+    /// accuracies differ the way two seeds' do (issue 7: "within the seed-to-seed spread"). The bound is the range
+    /// of the libtorch engine's final test/validation accuracy over seeds 1-4 of the same slice, and never less than
+    /// 1.5 points. It matters for L1 on logits, whose accuracy sits near chance and jumps by points when the
+    /// argmax of nearly equal outputs flips; for the smooth losses the range is well under 1.5 points.
+    /// </summary>
+    static double SeedSpreadPoints(TrainConfig cfg)
+    {
+        var accs = new List<double>();
+        foreach (var seed in new long[] { 1, 2, 3, 4 })
+        {
+            var r = new Trainer(_data).Run(cfg with { Seed = seed, Engine = "libtorch" });
+            accs.Add(r.Epochs[^1].TestAcc * 100);
+            if (r.Epochs[^1].ValAcc is { } v) accs.Add(v * 100);
+        }
+        double range = accs.Max() - accs.Min();
+        TestContext.Out.WriteLine($"seed-to-seed range of final accuracy: {range:F2} points");
+        return Math.Max(1.5, range);
     }
 
     [TestCaseSource(nameof(Families))]
@@ -69,7 +90,7 @@ public class FusedEngineTests
     {
         var cfg = Registry.Experiment(experimentId).Config with { MaxSteps = 300, Threads = 1 };
         var (lib, fused) = RunBoth(cfg);
-        AssertAgree(lib, fused);
+        AssertAgree(lib, fused, accuracyPoints: SeedSpreadPoints(cfg));
     }
 
     [Test]
