@@ -9,6 +9,7 @@ public static class Program
     [
         ("train", "train one configuration and write its run record", TrainCommand.Run),
         ("reproduce", "the main job: judge every claim with N seeds and write the verdict table", ReproduceCommand.Run),
+        ("report", "build reports/index.html and index.md: verdicts, curves, confusion matrices, misclassified digits", ReportCommand.Run),
         ("claims", "list the claims registry (--json, --experiments)", ClaimsCommand.Run),
         ("accept", "accept reviewed received snapshots as verified baselines", AcceptCommand.Run),
         ("snapshot", "verify cached full-length runs against the baselines (writes received files)", SnapshotCommand.Run),

@@ -17,6 +17,9 @@ public sealed class DiffOptions
 
     /// <summary>Tolerances, ignored columns, directions and key columns (default <see cref="ToleranceSet.Exact"/>).</summary>
     public ToleranceSet? Tolerances { get; init; }
+
+    /// <summary>Only these tables (e.g. "epochs", "fast-epochs"); null compares every table found.</summary>
+    public IReadOnlyCollection<string>? Tables { get; init; }
 }
 
 /// <summary>One (experiment, table, metric) comparison between side A and side B.</summary>
@@ -170,7 +173,9 @@ public static class BaselineDiff
 
         var rows = new List<DiffRow>();
         int compared = 0;
-        var keys = a.Keys.Union(b.Keys).OrderBy(k => k.Experiment, StringComparer.Ordinal).ThenBy(k => k.Table, StringComparer.Ordinal);
+        var keys = a.Keys.Union(b.Keys)
+            .Where(k => options.Tables is null || options.Tables.Contains(k.Table))
+            .OrderBy(k => k.Experiment, StringComparer.Ordinal).ThenBy(k => k.Table, StringComparer.Ordinal);
         foreach (var key in keys)
         {
             Table? ta = a.TryGetValue(key, out var pa) ? ParquetFile.Read(pa) : null;

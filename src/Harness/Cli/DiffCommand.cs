@@ -11,6 +11,7 @@ public static class DiffCommand
         new("all", null, "list every metric, not only the differences"),
         new("atol", "X", "absolute tolerance for every metric", "0"),
         new("rtol", "X", "relative tolerance for every metric", "0"),
+        new("tables", "T,T,..", "only these tables, e.g. epochs or fast-epochs,fast-steps (default: all)"),
         new("out", "FILE", "also write the rendering to this file (atomically)"),
     ];
 
@@ -31,6 +32,7 @@ public static class DiffCommand
         {
             All = a.Switch("all"),
             Tolerances = new ToleranceSet(tol, ["train_seconds", "eval_seconds", "seconds"]),
+            Tables = ReproduceCommand.List(a.String("tables")),
         });
         var text = a.String("format") switch
         {
