@@ -532,16 +532,21 @@ public sealed class ReportBuilder(ReportOptions o)
     IEnumerable<Block> BaselineSection()
     {
         yield return new Heading(2, "Across hardware profiles", "profiles");
-        var baselines = ReportInputs.FindBaselines(o.BaselinesDir);
+        // Full-run baselines when two profiles have them, else the fast slices (which every profile records).
+        string table = "epochs";
+        var baselines = ReportInputs.FindBaselines(o.BaselinesDir, table);
+        if (baselines.Count < 2) baselines = ReportInputs.FindBaselines(o.BaselinesDir, table = "fast-epochs");
         if (baselines.Count < 2)
         {
             yield return new Paragraph(baselines.Count == 0
-                ? $"No full-tier baselines under {o.BaselinesDir ?? "baselines/"} (baselines/<profile>/full/<experiment>/epochs.verified.parquet); the cross-profile overlay needs two or more profiles."
+                ? $"No baselines under {o.BaselinesDir ?? "baselines/"} (baselines/<profile>/<experiment>/epochs.verified.parquet); the cross-profile overlay needs two or more profiles."
                 : $"Baselines of one profile only ({baselines.Keys.Single()}); the cross-profile overlay needs two or more.", "note");
             yield break;
         }
         var profiles = baselines.Keys.ToArray();
-        yield return new Paragraph($"Full-tier baselines of {profiles.Length} profiles: {string.Join(", ", profiles)}. One seed each; the same curves overlaid per profile.", "note");
+        yield return new Paragraph(table == "epochs"
+            ? $"Full-run baselines of {profiles.Length} profiles: {string.Join(", ", profiles)}. One seed each; the same curves overlaid per profile."
+            : $"Only the fast-slice baselines (each experiment's first steps, one evaluation) exist for two or more profiles: {string.Join(", ", profiles)}. One seed each, overlaid per profile.", "note");
         var experiments = baselines.Values.SelectMany(x => x.Keys).Distinct().Order(StringComparer.Ordinal)
             .Where(id => profiles.Count(p => baselines[p].ContainsKey(id)) >= 2).ToArray();
         var figures = new List<Block>();
@@ -576,10 +581,10 @@ public sealed class ReportBuilder(ReportOptions o)
         }
         for (int i = 1; i < profiles.Length; i++)
         {
-            var a = Path.Combine(o.BaselinesDir!, profiles[0], "full");
-            var b = Path.Combine(o.BaselinesDir!, profiles[i], "full");
-            yield return new Paragraph(Rich.Of(new Strong($"{profiles[0]} (A) vs {profiles[i]} (B)")));
-            foreach (var blk in MarkdownTable.ToBlocks(o.BaselineDiffMarkdown(a, b))) yield return blk;
+            var a = Path.Combine(o.BaselinesDir!, profiles[0]);
+            var b = Path.Combine(o.BaselinesDir!, profiles[i]);
+            yield return new Paragraph(Rich.Of(new Strong($"{profiles[0]} (A) vs {profiles[i]} (B), table {table}")));
+            foreach (var blk in MarkdownTable.ToBlocks(o.BaselineDiffMarkdown(a, b, table))) yield return blk;
         }
     }
 

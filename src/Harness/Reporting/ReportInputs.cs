@@ -29,8 +29,8 @@ public sealed record ReportOptions
     public int Parallel { get; init; } = 2;
     public string GnuplotExecutable { get; init; } = "gnuplot";
     public TimeSpan GnuplotTimeout { get; init; } = TimeSpan.FromSeconds(60);
-    /// <summary>Markdown of a baseline diff between two profile directories; see <see cref="BaselineDiffHook"/>.</summary>
-    public Func<string, string, string>? BaselineDiffMarkdown { get; init; } = BaselineDiffHook.Find();
+    /// <summary>Markdown of a baseline diff of one table between two profile directories; see <see cref="BaselineDiffHook"/>.</summary>
+    public Func<string, string, string, string>? BaselineDiffMarkdown { get; init; } = BaselineDiffHook.Find();
     public IReadOnlyList<Experiment> Experiments { get; init; } = Registry.Experiments;
     public IReadOnlyList<Claim> Claims { get; init; } = Registry.Claims;
     public IReadOnlyList<string> Documents { get; init; } = Registry.Documents;
@@ -39,13 +39,14 @@ public sealed record ReportOptions
 
 /// <summary>
 /// The hook through which the report includes <see cref="BaselineDiff"/>'s Markdown table: the same
-/// comparison as <c>harness diff baselines/A/full baselines/B/full --format markdown</c> (exact, timing
+/// comparison as <c>harness diff baselines/A baselines/B --tables T --format markdown</c> (exact, timing
 /// columns ignored). Replace <see cref="ReportOptions.BaselineDiffMarkdown"/> to change it.
 /// </summary>
 public static class BaselineDiffHook
 {
-    public static Func<string, string, string>? Find() => (a, b) => BaselineDiff.Diff(a, b, new DiffOptions
+    public static Func<string, string, string, string>? Find() => (a, b, table) => BaselineDiff.Diff(a, b, new DiffOptions
     {
+        Tables = [table],
         Tolerances = new ToleranceSet(new Tolerance(0, 0), ["train_seconds", "eval_seconds", "seconds"]),
     }).ToMarkdown();
 }
@@ -146,18 +147,20 @@ public static partial class ReportInputs
     }
 
     /// <summary>Baseline profiles: <c>&lt;baselines&gt;/&lt;profile&gt;/full/&lt;experiment&gt;/epochs.verified.parquet</c>.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> FindBaselines(string? baselinesDir)
+    /// <summary>
+    /// Profile -> experiment -> verified table, for the baseline layout baselines/&lt;profile&gt;/&lt;experiment&gt;/&lt;table&gt;.verified.parquet
+    /// (table "epochs" for full runs, "fast-epochs" for the fast slices).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> FindBaselines(string? baselinesDir, string table = "epochs")
     {
         var result = new SortedDictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         if (baselinesDir is null || !Directory.Exists(baselinesDir)) return result;
         foreach (var profileDir in Directory.EnumerateDirectories(baselinesDir).Order(StringComparer.Ordinal))
         {
-            var full = Path.Combine(profileDir, "full");
-            if (!Directory.Exists(full)) continue;
             var exps = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var expDir in Directory.EnumerateDirectories(full).Order(StringComparer.Ordinal))
+            foreach (var expDir in Directory.EnumerateDirectories(profileDir).Order(StringComparer.Ordinal))
             {
-                var f = Path.Combine(expDir, "epochs.verified.parquet");
+                var f = Path.Combine(expDir, table + ".verified.parquet");
                 if (File.Exists(f)) exps[Path.GetFileName(expDir)] = f;
             }
             if (exps.Count > 0) result[Path.GetFileName(profileDir)] = exps;

@@ -129,10 +129,10 @@ internal sealed class ReportTestData : IDisposable
         File.WriteAllText(Verdicts, report.ToJson());
     }
 
-    /// <summary>A full-tier baseline epochs table for <paramref name="profile"/>, copied from a fabricated run.</summary>
+    /// <summary>A full-run baseline epochs table for <paramref name="profile"/> (baselines/&lt;profile&gt;/&lt;experiment&gt;/epochs.verified.parquet), copied from a fabricated run.</summary>
     public void WriteBaseline(string profile, string experiment, long seed)
     {
-        var dir = Path.Combine(Baselines, profile, "full", experiment);
+        var dir = Path.Combine(Baselines, profile, experiment);
         Directory.CreateDirectory(dir);
         var run = Path.Combine(Runs, Profile, experiment);
         var src = Directory.GetDirectories(run).Order().First(d => d.EndsWith($"-s{seed}", StringComparison.Ordinal));
