@@ -79,8 +79,7 @@ public sealed class Trainer(MnistData data)
             long[] order;
             using (var perm = torch.randperm(trainIdx.Length, g)) order = perm.data<long>();
 
-            double lossSum = 0, weightedLossSum = 0; float lastLoss = float.NaN;
-            long correctSum = 0; int seen = 0; long epochSteps = 0;
+            var tally = new EpochTally();
             for (int start = 0; start < order.Length && globalStep < totalSteps; start += cfg.BatchSize)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -104,12 +103,11 @@ public sealed class Trainer(MnistData data)
                     stepLoss = l.ToSingle();
                     correct = (int)output.argmax(1).eq(y).sum().ToInt64();
                 }
-                globalStep++; epochSteps++;
+                globalStep++;
                 steps.Add(epoch, n, stepLoss, correct);
                 observer?.Step(globalStep, epoch, stepLoss);
                 if (!float.IsFinite(stepLoss)) { divergedAt = globalStep; }
-                lossSum += stepLoss; weightedLossSum += (double)stepLoss * n; lastLoss = stepLoss;
-                correctSum += correct; seen += n;
+                tally.Add(stepLoss, n, correct);
                 if (divergedAt is not null) break;
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
@@ -118,17 +116,7 @@ public sealed class Trainer(MnistData data)
             clock.Restart();
             EvalResult? val = valIdx.Length > 0 ? Evaluate(model, inputs, labels, onehot, valIdx, loss, cfg.EvalBatchSize, device) : null;
             lastTest = Evaluate(model, t.TestX, t.TestY, onehot is null ? null : t.TestOneHot, null, loss, cfg.EvalBatchSize, device);
-            var m = new EpochMetrics
-            {
-                Epoch = epoch, Steps = epochSteps, TrainSamples = seen,
-                TrainLossMean = lossSum / Math.Max(1, epochSteps),
-                TrainLossWeighted = weightedLossSum / Math.Max(1, seen),
-                TrainLossLast = lastLoss,
-                TrainCorrect = correctSum, TrainAcc = seen == 0 ? double.NaN : (double)correctSum / seen,
-                ValLoss = val?.Loss, ValLossBatchMean = val?.LossBatchMean, ValCorrect = val?.Correct, ValAcc = val?.Accuracy,
-                TestLoss = lastTest.Loss, TestLossBatchMean = lastTest.LossBatchMean, TestCorrect = lastTest.Correct, TestAcc = lastTest.Accuracy,
-                TrainSeconds = trainSeconds, EvalSeconds = clock.Elapsed.TotalSeconds,
-            };
+            var m = tally.ToMetrics(epoch, val, lastTest, trainSeconds, clock.Elapsed.TotalSeconds);
             epochs.Add(m);
             observer?.EpochFinished(m);
         }

@@ -94,8 +94,7 @@ public sealed class FusedTrainer(MnistData data)
             long[] order;
             using (var perm = torch.randperm(trainIdx.Length, g)) order = perm.data<long>();
 
-            double lossSum = 0, weightedLossSum = 0; float lastLoss = float.NaN;
-            long correctSum = 0; int seen = 0; long epochSteps = 0;
+            var tally = new EpochTally();
             for (int start = 0; start < order.Length && globalStep < totalSteps; start += cfg.BatchSize)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -110,12 +109,11 @@ public sealed class FusedTrainer(MnistData data)
                 int correct = 0;
                 for (int i = 0; i < n; i++) if (net.ArgMax(i, out _) == labels[i]) correct++;
 
-                globalStep++; epochSteps++;
+                globalStep++;
                 steps.Add(epoch, n, stepLoss, correct);
                 observer?.Step(globalStep, epoch, stepLoss);
                 if (!float.IsFinite(stepLoss)) divergedAt = globalStep;
-                lossSum += stepLoss; weightedLossSum += (double)stepLoss * n; lastLoss = stepLoss;
-                correctSum += correct; seen += n;
+                tally.Add(stepLoss, n, correct);
                 if (divergedAt is not null) break;
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
@@ -123,17 +121,7 @@ public sealed class FusedTrainer(MnistData data)
             clock.Restart();
             EvalResult? val = valIdx.Length > 0 ? Evaluate(net, arrays.TrainX, trainLabels, valIdx, cfg.EvalBatchSize, labels) : null;
             lastTest = Evaluate(net, arrays.TestX, data.Test.Labels, null, cfg.EvalBatchSize, labels);
-            var m = new EpochMetrics
-            {
-                Epoch = epoch, Steps = epochSteps, TrainSamples = seen,
-                TrainLossMean = lossSum / Math.Max(1, epochSteps),
-                TrainLossWeighted = weightedLossSum / Math.Max(1, seen),
-                TrainLossLast = lastLoss,
-                TrainCorrect = correctSum, TrainAcc = seen == 0 ? double.NaN : (double)correctSum / seen,
-                ValLoss = val?.Loss, ValLossBatchMean = val?.LossBatchMean, ValCorrect = val?.Correct, ValAcc = val?.Accuracy,
-                TestLoss = lastTest.Loss, TestLossBatchMean = lastTest.LossBatchMean, TestCorrect = lastTest.Correct, TestAcc = lastTest.Accuracy,
-                TrainSeconds = trainSeconds, EvalSeconds = clock.Elapsed.TotalSeconds,
-            };
+            var m = tally.ToMetrics(epoch, val, lastTest, trainSeconds, clock.Elapsed.TotalSeconds);
             epochs.Add(m);
             observer?.EpochFinished(m);
         }
