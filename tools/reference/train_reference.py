@@ -127,6 +127,17 @@ def main():
     B = cfg["batch_size"]
     max_steps = cfg["max_steps"] or (10 ** 18)
 
+    def train_step(positions):
+        """Step 5 of the procedure: zero_grad, forward, loss, backward, step. Returns (loss, correct)."""
+        idx = train_idx[positions].to(dev)
+        x, y, t = train_x[idx], train_y[idx], train_t[idx]
+        opt.zero_grad()
+        out = model(x)
+        loss = loss_fn(out, t)
+        loss.backward()
+        opt.step()
+        return float(loss.item()), int(out.argmax(1).eq(y).sum())
+
     if a.bench_steps:
         model.train()
         done, warm = 0, 20
@@ -138,14 +149,7 @@ def main():
                     t0 = time.perf_counter()
                 if done >= a.bench_steps + warm:
                     break
-                idx = train_idx[order[s:s + B]].to(dev)
-                x, y, t = train_x[idx], train_y[idx], train_t[idx]
-                opt.zero_grad()
-                out = model(x)
-                loss = loss_fn(out, t)
-                loss.backward()
-                opt.step()
-                loss.item(); int(out.argmax(1).eq(y).sum())
+                train_step(order[s:s + B])
                 done += 1
         if dev.type == "cuda":
             torch.cuda.synchronize()
@@ -162,15 +166,9 @@ def main():
         for s in range(0, len(order), B):
             if step >= max_steps:
                 break
-            idx = train_idx[order[s:s + B]].to(dev)
-            x, y, t = train_x[idx], train_y[idx], train_t[idx]
-            opt.zero_grad()
-            out = model(x)
-            loss = loss_fn(out, t)
-            loss.backward()
-            opt.step()
+            loss, correct = train_step(order[s:s + B])
             step += 1
-            steps.append({"epoch": epoch, "loss": float(loss.item()).hex(), "correct": int(out.argmax(1).eq(y).sum())})
+            steps.append({"epoch": epoch, "loss": loss.hex(), "correct": correct})
         rec = {"epoch": epoch}
         if len(val_idx):
             v = val_idx.to(dev)

@@ -183,6 +183,18 @@ public static class ParquetFile
         return (w.ToArray(), payload, uncompressed.Length);
     }
 
+    private delegate void LittleEndianWriter<T>(Span<byte> destination, T value);
+
+    /// <summary>PLAIN encoding of a fixed-width type: the present (non-null) values, little-endian, back to back.</summary>
+    private static void WriteFixed<T>(MemoryStream body, T[] values, Func<int, bool> present, int start, int count, int presentCount, int width, LittleEndianWriter<T> write)
+    {
+        var buf = new byte[presentCount * width];
+        int o = 0;
+        for (int i = start; i < start + count; i++)
+            if (present(i)) { write(buf.AsSpan(o), values[i]); o += width; }
+        body.Write(buf);
+    }
+
     private static void WritePlainValues(MemoryStream body, Column c, int start, int count)
     {
         var defined = c.RawDefined;
@@ -191,42 +203,10 @@ public static class ParquetFile
         for (int i = start; i < start + count; i++) if (Present(i)) present++;
         switch (c.Type)
         {
-            case ParquetType.Int32:
-                {
-                    var v = (int[])c.RawValues;
-                    var buf = new byte[present * 4];
-                    int o = 0;
-                    for (int i = start; i < start + count; i++) if (Present(i)) { BinaryPrimitives.WriteInt32LittleEndian(buf.AsSpan(o), v[i]); o += 4; }
-                    body.Write(buf);
-                    break;
-                }
-            case ParquetType.Int64:
-                {
-                    var v = (long[])c.RawValues;
-                    var buf = new byte[present * 8];
-                    int o = 0;
-                    for (int i = start; i < start + count; i++) if (Present(i)) { BinaryPrimitives.WriteInt64LittleEndian(buf.AsSpan(o), v[i]); o += 8; }
-                    body.Write(buf);
-                    break;
-                }
-            case ParquetType.Float:
-                {
-                    var v = (float[])c.RawValues;
-                    var buf = new byte[present * 4];
-                    int o = 0;
-                    for (int i = start; i < start + count; i++) if (Present(i)) { BinaryPrimitives.WriteSingleLittleEndian(buf.AsSpan(o), v[i]); o += 4; }
-                    body.Write(buf);
-                    break;
-                }
-            case ParquetType.Double:
-                {
-                    var v = (double[])c.RawValues;
-                    var buf = new byte[present * 8];
-                    int o = 0;
-                    for (int i = start; i < start + count; i++) if (Present(i)) { BinaryPrimitives.WriteDoubleLittleEndian(buf.AsSpan(o), v[i]); o += 8; }
-                    body.Write(buf);
-                    break;
-                }
+            case ParquetType.Int32: WriteFixed(body, (int[])c.RawValues, Present, start, count, present, 4, BinaryPrimitives.WriteInt32LittleEndian); break;
+            case ParquetType.Int64: WriteFixed(body, (long[])c.RawValues, Present, start, count, present, 8, BinaryPrimitives.WriteInt64LittleEndian); break;
+            case ParquetType.Float: WriteFixed(body, (float[])c.RawValues, Present, start, count, present, 4, BinaryPrimitives.WriteSingleLittleEndian); break;
+            case ParquetType.Double: WriteFixed(body, (double[])c.RawValues, Present, start, count, present, 8, BinaryPrimitives.WriteDoubleLittleEndian); break;
             case ParquetType.Boolean:
                 {
                     var v = (bool[])c.RawValues;
