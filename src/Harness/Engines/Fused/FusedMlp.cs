@@ -428,6 +428,10 @@ sealed class Pair : IDisposable
     public Pair(Action<int> body)
     {
         _body = body;
+        // ManualResetEventSlim creates its internal lock object the first time a Wait really blocks. Make that
+        // happen here, once, instead of inside some later training step: a 1 ms wait on an unset event blocks.
+        _go.Wait(1);
+        _done.Wait(1);
         _thread = new Thread(Loop) { IsBackground = true, Name = "fused-engine-worker" };
         _thread.Start();
     }
