@@ -13,6 +13,7 @@ TORCH_PREFIX ?=
 SEEDS        ?= 5
 JOBS         ?= 2
 ARGS         ?=
+REPORT_ARGS  ?=
 # OpenBLAS keeps its own thread pool beside libtorch's; one thread per run keeps runs deterministic and
 # stops idle BLAS threads from spinning against the other worker (see README, "Threads").
 export OPENBLAS_NUM_THREADS ?= 1
@@ -57,10 +58,10 @@ regress: setup-test build
 # The main job: all claims with $(SEEDS) seeds; verdict table by document -> reports/verdicts.{md,json}, then the HTML report.
 reproduce: setup build
 	$(HARNESS) reproduce --seeds $(SEEDS) --jobs $(JOBS) $(ARGS)
-	$(HARNESS) report $(ARGS)
+	$(HARNESS) report $(REPORT_ARGS)
 
 report: build
-	$(HARNESS) report $(ARGS)
+	$(HARNESS) report $(REPORT_ARGS)
 
 claims: build
 	$(HARNESS) claims $(ARGS)

@@ -45,11 +45,13 @@ public sealed record LineChart(string Name, string Title, string XLabel, string 
 
     internal override void Write(StringBuilder sc, StringBuilder data, string dataFile)
     {
-        sc.Append("set xlabel ").AppendLine(Gnuplot.Quote(XLabel));
+        // a key below the plot would touch the x label (gnuplot's SVG metrics): lift the label a little
+        sc.Append("set xlabel ").Append(Gnuplot.Quote(XLabel)).AppendLine(Key.StartsWith("below", StringComparison.Ordinal) ? " offset 0,0.5" : "");
         sc.Append("set ylabel ").AppendLine(Gnuplot.Quote(YLabel));
         sc.AppendLine("set grid lc rgb '#e6e6e6' lw 1");
         sc.AppendLine("set border lc rgb '#555555'");
-        sc.Append("set key ").Append(Key).AppendLine(" opaque box lc rgb '#cccccc' samplen 2 spacing 1.1 font ',10'");
+        sc.Append("set key ").Append(Key).Append(Key.StartsWith("below", StringComparison.Ordinal) ? " noopaque nobox" : " opaque box lc rgb '#cccccc'")
+            .AppendLine(" samplen 2 spacing 1.1 font ',10'");
         if (LogY) sc.AppendLine("set logscale y").AppendLine("set format y '%g'");
         if (YMin is not null || YMax is not null) sc.AppendLine($"set yrange [{Gnuplot.Num(YMin)}:{Gnuplot.Num(YMax)}]");
         if (XMin is not null || XMax is not null) sc.AppendLine($"set xrange [{Gnuplot.Num(XMin)}:{Gnuplot.Num(XMax)}]");

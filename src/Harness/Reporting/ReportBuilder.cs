@@ -620,7 +620,7 @@ public sealed class ReportBuilder(ReportOptions o)
         if (dataNotes.Count > 0) rows.Add(["MNIST files for this report", string.Join("; ", dataNotes)]);
         var gp = new Gnuplot(o.GnuplotExecutable).Version();
         rows.Add(["charts", gp ?? "gnuplot not found"]);
-        yield return new TableBlock(["", ""], rows);
+        yield return new TableBlock(["item", "value"], rows);
     }
 }
 
