@@ -195,6 +195,27 @@ public static class ParquetFile
         body.Write(buf);
     }
 
+    /// <summary>
+    /// Min/max statistics of a float or double column chunk: nulls and NaN are skipped, and (Parquet spec) a zero
+    /// min is written as -0.0 and a zero max as +0.0. Nothing is set when no value qualifies.
+    /// </summary>
+    private static void FloatingMinMax<T>(Statistics s, T[] v, Func<int, bool> present, int start, int count, int width, LittleEndianWriter<T> write)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        bool any = false; T min = T.Zero, max = T.Zero;
+        for (int i = start; i < start + count; i++)
+        {
+            if (!present(i) || T.IsNaN(v[i])) continue;
+            if (!any) { min = max = v[i]; any = true; }
+            else { if (v[i] < min) min = v[i]; if (v[i] > max) max = v[i]; }
+        }
+        if (!any) return;
+        if (T.IsZero(min)) min = T.NegativeZero;
+        if (T.IsZero(max)) max = T.Zero;
+        var a = new byte[width]; write(a, min); s.MinValue = a;
+        var b = new byte[width]; write(b, max); s.MaxValue = b;
+    }
+
     private static void WritePlainValues(MemoryStream body, Column c, int start, int count)
     {
         var defined = c.RawDefined;
@@ -273,45 +294,8 @@ public static class ParquetFile
                     if (any) { s.MinValue = BitConverterLE(min); s.MaxValue = BitConverterLE(max); }
                     break;
                 }
-            case ParquetType.Float:
-                {
-                    var v = (float[])c.RawValues;
-                    bool any = false; float min = 0, max = 0;
-                    for (int i = start; i < start + count; i++)
-                    {
-                        if (!Present(i) || float.IsNaN(v[i])) continue;
-                        if (!any) { min = max = v[i]; any = true; }
-                        else { if (v[i] < min) min = v[i]; if (v[i] > max) max = v[i]; }
-                    }
-                    if (any)
-                    {
-                        // Parquet spec: a zero min is written as -0.0 and a zero max as +0.0.
-                        if (min == 0) min = -0.0f;
-                        if (max == 0) max = 0.0f;
-                        var a = new byte[4]; BinaryPrimitives.WriteSingleLittleEndian(a, min); s.MinValue = a;
-                        var b = new byte[4]; BinaryPrimitives.WriteSingleLittleEndian(b, max); s.MaxValue = b;
-                    }
-                    break;
-                }
-            case ParquetType.Double:
-                {
-                    var v = (double[])c.RawValues;
-                    bool any = false; double min = 0, max = 0;
-                    for (int i = start; i < start + count; i++)
-                    {
-                        if (!Present(i) || double.IsNaN(v[i])) continue;
-                        if (!any) { min = max = v[i]; any = true; }
-                        else { if (v[i] < min) min = v[i]; if (v[i] > max) max = v[i]; }
-                    }
-                    if (any)
-                    {
-                        if (min == 0) min = -0.0;
-                        if (max == 0) max = 0.0;
-                        var a = new byte[8]; BinaryPrimitives.WriteDoubleLittleEndian(a, min); s.MinValue = a;
-                        var b = new byte[8]; BinaryPrimitives.WriteDoubleLittleEndian(b, max); s.MaxValue = b;
-                    }
-                    break;
-                }
+            case ParquetType.Float: FloatingMinMax(s, (float[])c.RawValues, Present, start, count, 4, BinaryPrimitives.WriteSingleLittleEndian); break;
+            case ParquetType.Double: FloatingMinMax(s, (double[])c.RawValues, Present, start, count, 8, BinaryPrimitives.WriteDoubleLittleEndian); break;
             case ParquetType.Boolean:
                 {
                     var v = (bool[])c.RawValues;
