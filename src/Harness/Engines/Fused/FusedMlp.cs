@@ -348,13 +348,13 @@ public sealed unsafe class FusedMlp : IDisposable
     void RunLinear(int l, int n)
     {
         if (Split(n)) { _phase = 0; _pl = l; _pn = n; _pair!.Run(); }
-        else Kernels.Forward(_a[l - 1], Pad[l - 1], 0, n, _w[l - 1], Pad[l - 1], Pad[l], _b[l - 1], _z[l], Pad[l]);
+        else Kernels.Forward(_a[l - 1], Pad[l - 1], 0, n, _w[l - 1], Pad[l - 1], 0, Pad[l], _b[l - 1], _z[l], Pad[l]);
     }
 
     void RunBackwardInput(int l, int n, float* dz, float* da)
     {
         if (Split(n)) { _phase = 1; _pl = l; _pn = n; _pdz = dz; _pda = da; _pair!.Run(); }
-        else Kernels.BackwardInput(dz, Pad[l], Pad[l], 0, n, _w[l - 1], Pad[l - 1], Pad[l - 1], da, Pad[l - 1]);
+        else Kernels.BackwardInput(dz, Pad[l], Pad[l], 0, n, _w[l - 1], Pad[l - 1], 0, Pad[l - 1], da, Pad[l - 1]);
     }
 
     void RunUpdate(int l, int n, float* dz)
@@ -379,14 +379,14 @@ public sealed unsafe class FusedMlp : IDisposable
             {
                 int h = (n / 2 + 3) & ~3;
                 int i0 = part == 0 ? 0 : h, i1 = part == 0 ? h : n;
-                Kernels.Forward(_a[l - 1], Pad[l - 1], i0, i1, _w[l - 1], Pad[l - 1], Pad[l], _b[l - 1], _z[l], Pad[l]);
+                Kernels.Forward(_a[l - 1], Pad[l - 1], i0, i1, _w[l - 1], Pad[l - 1], 0, Pad[l], _b[l - 1], _z[l], Pad[l]);
                 break;
             }
             case 1:
             {
                 int h = (n / 2 + 3) & ~3;
                 int i0 = part == 0 ? 0 : h, i1 = part == 0 ? h : n;
-                Kernels.BackwardInput(_pdz, Pad[l], Pad[l], i0, i1, _w[l - 1], Pad[l - 1], Pad[l - 1], _pda, Pad[l - 1]);
+                Kernels.BackwardInput(_pdz, Pad[l], Pad[l], i0, i1, _w[l - 1], Pad[l - 1], 0, Pad[l - 1], _pda, Pad[l - 1]);
                 break;
             }
             case 2:
