@@ -69,6 +69,16 @@ public sealed class Args
         ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) ? x : throw new UsageException($"--{name}: expected a number, got '{v}'")
         : fallback;
 
+    /// <summary>A comma-separated list of positive integers (the given value, else the declared default).</summary>
+    public int[] PositiveInts(string name)
+    {
+        var v = String(name) ?? throw new UsageException($"--{name}: missing value");
+        var parts = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new UsageException($"--{name}: expected a comma-separated list of positive integers, got '{v}'");
+        return parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var x) && x > 0 ? x
+            : throw new UsageException($"--{name}: expected a comma-separated list of positive integers, got '{p}' in '{v}'")).ToArray();
+    }
+
     public static string Help(string usage, string description, IEnumerable<Flag> flags)
     {
         var sb = new StringBuilder();

@@ -111,14 +111,74 @@ public class FusedEngineTests
         }
     }
 
-    [Test]
-    public void ThreadCount_DoesNotChangeResults()
+    /// <summary>Two threads split phases by output element (from batch 1 on for the 784x128 layer), never a reduction.</summary>
+    [TestCase(2)]
+    [TestCase(16)]
+    [TestCase(64)]
+    public void ThreadCount_DoesNotChangeResults(int batch)
     {
-        var cfg = new TrainConfig { Arch = "784-128-128-10", BatchSize = 64, MaxSteps = 20, Epochs = 1, Engine = "fused" };
+        var cfg = new TrainConfig { Arch = "784-128-128-10", BatchSize = batch, MaxSteps = 20, Epochs = 1, Engine = "fused" };
         var one = new Trainer(_data).Run(cfg with { Threads = 1 });
         var two = new Trainer(_data).Run(cfg with { Threads = 2 });
         Assert.That(two.Steps.Losses, Is.EqualTo(one.Steps.Losses));
         Assert.That(two.Epochs[^1].TestLoss, Is.EqualTo(one.Epochs[^1].TestLoss));
+    }
+
+    /// <summary>
+    /// The AVX-512 kernels compute every element with the AVX2 kernels' operations in the same order, so both widths
+    /// give the same bits; committed fused baselines then hold on CPUs with and without AVX-512. Covers every row
+    /// tail of the forward kernels (blocks of 8, 4, 2, 1 rows), the 16-column tails of widths that are an odd number
+    /// of 16s (48, 80), each optimizer, weight decay, dropout, a log_softmax head and one-hot losses, with 1 and 2
+    /// threads, then compares every parameter bit for bit.
+    /// </summary>
+    [Test]
+    public void Avx512AndAvx2_GiveTheSameBits()
+    {
+        if (!Kernels.Avx512Supported) Assert.Ignore("this CPU has no AVX-512: only the AVX2 kernels can run here");
+        var cases = new[]
+        {
+            new TrainConfig { Arch = "784-48-80-10", Optimizer = "adam", BatchSize = 15, Threads = 2 },
+            new TrainConfig { Arch = "784-128-128-10", Optimizer = "adam", BatchSize = 2, Threads = 1 },
+            new TrainConfig { Arch = "784-80-10", Optimizer = "sgd", Momentum = 0.9, Nesterov = true, WeightDecay = 1e-3, Lr = 0.05, BatchSize = 7, Threads = 2, Activation = "tanh" },
+            new TrainConfig { Arch = "784-48-32-10", Optimizer = "sgd", Momentum = 0.5, Dampening = 0.3, Lr = 0.05, BatchSize = 1, Threads = 1, Loss = "mse", Targets = "onehot" },
+            new TrainConfig { Arch = "784-64-10", Optimizer = "adam", BatchSize = 9, Threads = 1, Dropout = 0.3, Head = "log_softmax", Loss = "nll" },
+        };
+        foreach (var c in cases)
+        {
+            var cfg = c with { Seed = 5, MaxSteps = 40, Epochs = 1, Engine = "fused" };
+            var (lossesWide, paramsWide) = TrainFused(cfg, avx512: true);
+            var (lossesNarrow, paramsNarrow) = TrainFused(cfg, avx512: false);
+            Assert.That(lossesWide, Is.EqualTo(lossesNarrow), $"{cfg.Arch} batch {cfg.BatchSize}: losses");
+            for (int l = 0; l < paramsWide.Count; l++)
+                Assert.That(paramsWide[l], Is.EqualTo(paramsNarrow[l]), $"{cfg.Arch} batch {cfg.BatchSize}: layer {l} parameters");
+        }
+    }
+
+    static (float[] Losses, List<float[]> Parameters) TrainFused(TrainConfig cfg, bool avx512)
+    {
+        bool old = Kernels.UseAvx512;
+        Kernels.UseAvx512 = avx512;
+        try
+        {
+            using var net = FusedTrainer.CreateNetwork(cfg, cfg.BatchSize);
+            var x = FusedData.For(_data, cfg.NormalizationKind).TrainX;
+            var labels = new byte[cfg.BatchSize];
+            var losses = new float[cfg.MaxSteps];
+            for (int s = 0; s < cfg.MaxSteps; s++)
+            {
+                for (int i = 0; i < cfg.BatchSize; i++)
+                {
+                    int idx = (s * cfg.BatchSize + i) % MnistData.TrainCount;
+                    x.AsSpan(idx * MnistData.Pixels, MnistData.Pixels).CopyTo(net.InputRow(i));
+                    labels[i] = _data.Train.Labels[idx];
+                }
+                losses[s] = net.TrainStep(cfg.BatchSize, labels);
+            }
+            var ps = new List<float[]>();
+            for (int l = 0; l < net.Layers; l++) { var (w, b) = net.GetParameters(l); ps.Add(w); ps.Add(b); }
+            return (losses, ps);
+        }
+        finally { Kernels.UseAvx512 = old; }
     }
 
     [Test]

@@ -24,6 +24,22 @@ public sealed class ConfigAndCliTests
         Assert.That(e.Message, Does.Not.Contain("\n"));
     }
 
+    [TestCase("1,2,16", new[] { 1, 2, 16 })]
+    [TestCase(" 4 , 8 ", new[] { 4, 8 })]
+    public void Positive_int_lists_parse(string value, int[] expected) =>
+        Assert.That(new Args("bench", [new Flag("batches", "B,B,..", "batch sizes")], ["--batches", value]).PositiveInts("batches"), Is.EqualTo(expected));
+
+    [TestCase("1,x")]
+    [TestCase("0")]
+    [TestCase("-2")]
+    [TestCase(",")]
+    public void Bad_int_lists_are_one_line_errors_naming_the_flag_and_the_value(string value)
+    {
+        var e = Assert.Throws<UsageException>(() => new Args("bench", [new Flag("threads", "T,T,..", "thread budgets")], ["--threads", value]).PositiveInts("threads"))!;
+        Assert.That(e.Message, Does.StartWith("--threads:").And.Contain("positive integers"));
+        Assert.That(e.Message, Does.Not.Contain("\n"));
+    }
+
     [Test]
     public void Unknown_flag_is_named()
     {

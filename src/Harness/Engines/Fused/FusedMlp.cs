@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MnistClaims.Models;
@@ -32,8 +33,11 @@ public sealed unsafe class FusedMlp : IDisposable
     bool _disposed;
     readonly Pair? _pair;
 
-    /// <summary>Batches of at least this many rows split across two threads (when threads &gt;= 2).</summary>
-    public int ParallelMinBatch { get; set; } = 32;
+    /// <summary>
+    /// With two threads, a layer's phase runs on both when its weights x max(rows, 8) reach this: below it, the
+    /// hand-over between the cores costs more than the half it saves.
+    /// </summary>
+    public long ParallelMinWork { get; set; } = 1 << 18;
 
     public FusedMlp(MlpSpec spec, FusedLoss loss, FusedTrainerOptions opt, int maxRows, int threads)
     {
@@ -107,6 +111,7 @@ public sealed unsafe class FusedMlp : IDisposable
 
     // ------------------------------------------------------------------ forward
     /// <summary>Forward pass over the first n input rows. Training draws dropout noise through libtorch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(int n, bool training)
     {
         for (int l = 1; l <= _layers; l++)
@@ -174,6 +179,7 @@ public sealed unsafe class FusedMlp : IDisposable
     /// float like the scalar libtorch returns); with <paramref name="backward"/>, also writes dL/dZ of the
     /// last Linear layer into the gradient buffer. Returns the loss.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Loss(int n, ReadOnlySpan<byte> labels, bool backward)
     {
         int c = Sizes[_layers], p = Pad[_layers];
@@ -255,6 +261,7 @@ public sealed unsafe class FusedMlp : IDisposable
 
     // ------------------------------------------------------------------ backward + update
     /// <summary>One optimizer step on the first n rows: loss (returned), backward, fused update. Allocates nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float TrainStep(int n, ReadOnlySpan<byte> labels)
     {
         Forward(n, training: true);
@@ -294,6 +301,7 @@ public sealed unsafe class FusedMlp : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void HiddenBackward(int l, int n, float* d)
     {
         int s = Sizes[l], p = Pad[l];
@@ -341,28 +349,42 @@ public sealed unsafe class FusedMlp : IDisposable
     }
 
     // ------------------------------------------------------------------ (optionally) two-way parallel phases
+    // With two threads, a layer's phases split by output element: the forward and the update by W row (the same
+    // rows on the same thread, so each core keeps its half of W and the optimizer state in its own L2 cache from
+    // step to step), the input gradient by input column. No reduction is split, so the bits do not depend on it.
     int _phase, _pl, _pn; float* _pdz, _pda;
 
-    bool Split(int n) => _pair is not null && n >= ParallelMinBatch;
+    bool Split(int l, int n) => _pair is not null && (long)Pad[l - 1] * Pad[l] * Math.Max(n, 8) >= ParallelMinWork;
 
+    /// <summary>Part <paramref name="part"/> of [0, width), cut at a multiple of <paramref name="align"/>.</summary>
+    static (int Start, int End) Half(int width, int align, int part)
+    {
+        int h = Math.Min(width, (width / 2 + align - 1) / align * align);
+        return part == 0 ? (0, h) : (h, width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void RunLinear(int l, int n)
     {
-        if (Split(n)) { _phase = 0; _pl = l; _pn = n; _pair!.Run(); }
+        if (Split(l, n)) { _phase = 0; _pl = l; _pn = n; _pair!.Run(); }
         else Kernels.Forward(_a[l - 1], Pad[l - 1], 0, n, _w[l - 1], Pad[l - 1], 0, Pad[l], _b[l - 1], _z[l], Pad[l]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void RunBackwardInput(int l, int n, float* dz, float* da)
     {
-        if (Split(n)) { _phase = 1; _pl = l; _pn = n; _pdz = dz; _pda = da; _pair!.Run(); }
+        if (Split(l, n)) { _phase = 1; _pl = l; _pn = n; _pdz = dz; _pda = da; _pair!.Run(); }
         else Kernels.BackwardInput(dz, Pad[l], Pad[l], 0, n, _w[l - 1], Pad[l - 1], 0, Pad[l - 1], da, Pad[l - 1]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void RunUpdate(int l, int n, float* dz)
     {
-        if (Split(n)) { _phase = 2; _pl = l; _pn = n; _pdz = dz; _pair!.Run(); }
+        if (Split(l, n)) { _phase = 2; _pl = l; _pn = n; _pdz = dz; _pair!.Run(); }
         else UpdatePart(l, n, dz, 0, Pad[l], bias: true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UpdatePart(int l, int n, float* dz, int o0, int o1, bool bias)
     {
         int k = l - 1;
@@ -370,6 +392,7 @@ public sealed unsafe class FusedMlp : IDisposable
         if (bias) Kernels.UpdateBias(dz, Pad[l], n, Pad[l], _b[k], _bm[k], _bv[k], in _rule);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ParallelBody(int part)
     {
         int l = _pl, n = _pn;
@@ -377,23 +400,20 @@ public sealed unsafe class FusedMlp : IDisposable
         {
             case 0:
             {
-                int h = (n / 2 + 3) & ~3;
-                int i0 = part == 0 ? 0 : h, i1 = part == 0 ? h : n;
-                Kernels.Forward(_a[l - 1], Pad[l - 1], i0, i1, _w[l - 1], Pad[l - 1], 0, Pad[l], _b[l - 1], _z[l], Pad[l]);
+                var (o0, o1) = Half(Pad[l], 4, part);
+                Kernels.Forward(_a[l - 1], Pad[l - 1], 0, n, _w[l - 1], Pad[l - 1], o0, o1, _b[l - 1], _z[l], Pad[l]);
                 break;
             }
             case 1:
             {
-                int h = (n / 2 + 3) & ~3;
-                int i0 = part == 0 ? 0 : h, i1 = part == 0 ? h : n;
-                Kernels.BackwardInput(_pdz, Pad[l], Pad[l], i0, i1, _w[l - 1], Pad[l - 1], 0, Pad[l - 1], _pda, Pad[l - 1]);
+                var (k0, k1) = Half(Pad[l - 1], 16, part);
+                Kernels.BackwardInput(_pdz, Pad[l], Pad[l], 0, n, _w[l - 1], Pad[l - 1], k0, k1, _pda, Pad[l - 1]);
                 break;
             }
             case 2:
             {
-                int h = (Pad[l] / 2 + 3) & ~3;
-                if (part == 0) UpdatePart(l, n, _pdz, 0, h, bias: false);
-                else UpdatePart(l, n, _pdz, h, Pad[l], bias: true);
+                var (o0, o1) = Half(Pad[l], 4, part);
+                UpdatePart(l, n, _pdz, o0, o1, bias: part == 1);
                 break;
             }
         }
@@ -412,59 +432,6 @@ public sealed unsafe class FusedMlp : IDisposable
 /// <summary>Optimizer hyper-parameters of the fused engine.</summary>
 public sealed record FusedTrainerOptions(int Kind, double Lr, double Momentum, double Dampening, double WeightDecay,
     double Beta1, double Beta2, double Eps);
-
-/// <summary>
-/// Runs a body on the calling thread (part 0) and on one dedicated worker thread (part 1), then waits.
-/// No allocation per call.
-/// </summary>
-sealed class Pair : IDisposable
-{
-    readonly Action<int> _body;
-    readonly Thread _thread;
-    readonly ManualResetEventSlim _go = new(false, 2000), _done = new(false, 2000);
-    volatile bool _stop;
-    Exception? _error;
-
-    public Pair(Action<int> body)
-    {
-        _body = body;
-        // ManualResetEventSlim creates its internal lock object the first time a Wait really blocks. Make that
-        // happen here, once, instead of inside some later training step: a 1 ms wait on an unset event blocks.
-        _go.Wait(1);
-        _done.Wait(1);
-        _thread = new Thread(Loop) { IsBackground = true, Name = "fused-engine-worker" };
-        _thread.Start();
-    }
-
-    void Loop()
-    {
-        while (true)
-        {
-            _go.Wait();
-            _go.Reset();
-            if (_stop) return;
-            try { _body(1); } catch (Exception e) { _error = e; }
-            _done.Set();
-        }
-    }
-
-    public void Run()
-    {
-        _go.Set();
-        _body(0);
-        _done.Wait();
-        _done.Reset();
-        if (_error is { } e) { _error = null; throw new InvalidOperationException("fused engine worker failed", e); }
-    }
-
-    public void Dispose()
-    {
-        _stop = true;
-        _go.Set();
-        _thread.Join();
-        _go.Dispose(); _done.Dispose();
-    }
-}
 
 /// <summary>Small vector helpers (System.Numerics.Tensors is a package, not part of the BCL).</summary>
 static unsafe class Vec
