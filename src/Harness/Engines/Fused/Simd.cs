@@ -19,11 +19,7 @@ public unsafe interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
     /// <summary>a * b + c, rounded once.</summary>
     static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
     static abstract TSelf Sqrt(TSelf a);
-    /// <summary>a where mask (from <see cref="GreaterThanZero"/>) is set, else +0.</summary>
-    static abstract TSelf And(TSelf a, TSelf mask);
-    static abstract TSelf GreaterThanZero(TSelf a);
     static abstract TSelf operator +(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a, TSelf b);
     static abstract TSelf operator *(TSelf a, TSelf b);
     static abstract TSelf operator /(TSelf a, TSelf b);
 }
@@ -38,10 +34,7 @@ public readonly unsafe struct V8(Vector256<float> x) : IVec<V8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Broadcast(float x) => new(Vector256.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Fma(V8 a, V8 b, V8 c) => new(System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a.X, b.X, c.X));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Sqrt(V8 a) => new(Vector256.Sqrt(a.X));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 And(V8 a, V8 mask) => new(Vector256.BitwiseAnd(a.X, mask.X));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 GreaterThanZero(V8 a) => new(Vector256.GreaterThan(a.X, Vector256<float>.Zero));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator +(V8 a, V8 b) => new(a.X + b.X);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator -(V8 a, V8 b) => new(a.X - b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator *(V8 a, V8 b) => new(a.X * b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator /(V8 a, V8 b) => new(a.X / b.X);
 }
@@ -56,10 +49,7 @@ public readonly unsafe struct V16(Vector512<float> x) : IVec<V16>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Broadcast(float x) => new(Vector512.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Fma(V16 a, V16 b, V16 c) => new(Avx512F.FusedMultiplyAdd(a.X, b.X, c.X));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Sqrt(V16 a) => new(Vector512.Sqrt(a.X));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 And(V16 a, V16 mask) => new(Vector512.BitwiseAnd(a.X, mask.X));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 GreaterThanZero(V16 a) => new(Vector512.GreaterThan(a.X, Vector512<float>.Zero));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator +(V16 a, V16 b) => new(a.X + b.X);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator -(V16 a, V16 b) => new(a.X - b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator *(V16 a, V16 b) => new(a.X * b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator /(V16 a, V16 b) => new(a.X / b.X);
 }
