@@ -151,6 +151,7 @@ public sealed unsafe class FusedMlp : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ActivationForward(ReadOnlySpan<float> z, Span<float> h)
     {
         switch (_act)
@@ -433,9 +434,10 @@ public sealed unsafe class FusedMlp : IDisposable
 public sealed record FusedTrainerOptions(int Kind, double Lr, double Momentum, double Dampening, double WeightDecay,
     double Beta1, double Beta2, double Eps);
 
-/// <summary>Small vector helpers (System.Numerics.Tensors is a package, not part of the BCL).</summary>
+/// <summary>Small vector helpers (System.Numerics.Tensors is a package, not part of the BCL). Element-wise, so their bits do not depend on the width.</summary>
 static unsafe class Vec
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
     {
         int i = 0, n = dst.Length;
@@ -446,9 +448,20 @@ static unsafe class Vec
         }
     }
 
-    /// <summary>max(x, 0) with NaN propagated (clamp_min semantics).</summary>
+    /// <summary>max(x, 0) with NaN propagated (clamp_min semantics): x where x &gt; 0 or x is NaN, else +0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Relu(ReadOnlySpan<float> x, Span<float> dst)
     {
-        for (int i = 0; i < x.Length; i++) { float v = x[i]; dst[i] = v > 0 || float.IsNaN(v) ? v : 0f; }
+        int i = 0, n = x.Length;
+        fixed (float* px = x, pd = dst)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                var v = Vector256.Load(px + i);
+                var keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
+                Vector256.BitwiseAnd(v, keep).Store(pd + i);
+            }
+            for (; i < n; i++) { float v = px[i]; pd[i] = v > 0 || float.IsNaN(v) ? v : 0f; }
+        }
     }
 }
