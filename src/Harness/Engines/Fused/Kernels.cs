@@ -6,7 +6,8 @@ namespace MnistClaims.Harness.Engines.Fused;
 
 /// <summary>
 /// Register-blocked AVX2/FMA and AVX-512 kernels over padded row-major float32 buffers. Every width (k, out)
-/// is a multiple of 16 and padding is zero, so no kernel needs a column tail; only batch rows have tails.
+/// is a multiple of 16 and padding is zero, so no kernel needs a partial vector: batch rows have tails, and the
+/// kernels that take two vectors of columns at a time finish an odd count with one.
 /// <para>
 /// Every output element is computed by the same sequence of IEEE operations at either vector width (the
 /// reductions keep their order; wider vectors only cover more independent elements), so the fused engine

@@ -20,12 +20,12 @@ readonly unsafe struct Update<V> where V : struct, IVec<V>
 {
     readonly int _kind;
     readonly bool _first, _decay, _divideByBc2;
-    readonly V _lr, _wd, _momentum, _oneMinusDampening, _b1, _oneMinusB1, _b2, _oneMinusB2, _eps, _bc2Sqrt, _negStep;
+    readonly V _negLr, _wd, _momentum, _oneMinusDampening, _b1, _oneMinusB1, _b2, _oneMinusB2, _eps, _bc2Sqrt, _negStep;
 
     public Update(in UpdateRule r)
     {
         _kind = r.Kind; _first = r.FirstStep; _decay = r.WeightDecay != 0;
-        _lr = V.Broadcast(-r.Lr); _wd = V.Broadcast(r.WeightDecay);
+        _negLr = V.Broadcast(-r.Lr); _wd = V.Broadcast(r.WeightDecay);
         _momentum = V.Broadcast(r.Momentum); _oneMinusDampening = V.Broadcast(r.OneMinusDampening);
         _b1 = V.Broadcast(r.Beta1); _oneMinusB1 = V.Broadcast(r.OneMinusBeta1);
         _b2 = V.Broadcast(r.Beta2); _oneMinusB2 = V.Broadcast(r.OneMinusBeta2);
@@ -63,6 +63,6 @@ readonly unsafe struct Update<V> where V : struct, IVec<V>
             V.Store(buf, m);
             g = _kind == 2 ? V.Fma(buf, _momentum, g) : buf;
         }
-        V.Store(V.Fma(g, _lr, p), w);                                       // param.add_(d_p, alpha=-lr)
+        V.Store(V.Fma(g, _negLr, p), w);                                       // param.add_(d_p, alpha=-lr)
     }
 }
