@@ -85,19 +85,12 @@ if want test report; then
   else
     command -v npm >/dev/null || die "npm not found; needed for tools/duckdb"
     npm_log="$(mktemp)"
-    if [[ -f "$DUCK/package-lock.json" ]]; then
-      say "npm ci --prefix tools/duckdb"
-      if ! npm ci --prefix "$DUCK" --no-audit --no-fund >"$npm_log" 2>&1; then
-        say "npm ci failed: $(grep -E '^npm (error|ERR!) [^ ]' "$npm_log" | grep -v ' code ' | head -n1 || true)"
-        say "falling back to npm install --no-save --prefix tools/duckdb (the lockfile may be out of sync with package.json)"
-        npm install --no-save --prefix "$DUCK" --no-audit --no-fund >"$npm_log" 2>&1 \
-          || { tail -n 20 "$npm_log" >&2; rm -f "$npm_log"; die "npm install --prefix tools/duckdb failed"; }
-      fi
-    else
-      say "npm install --prefix tools/duckdb (no lockfile)"
-      npm install --prefix "$DUCK" --no-audit --no-fund >"$npm_log" 2>&1 \
-        || { tail -n 20 "$npm_log" >&2; rm -f "$npm_log"; die "npm install --prefix tools/duckdb failed"; }
-    fi
+    [[ -f "$DUCK/package-lock.json" ]] || die "tools/duckdb/package-lock.json is missing: installs must be reproducible (npm ci)"
+    # npm ci installs exactly the committed lockfile (every optional platform binding is listed in it), so every
+    # machine gets the same DuckDB; a lockfile out of sync with package.json is an error, not a silent npm install.
+    say "npm ci --prefix tools/duckdb"
+    npm ci --prefix "$DUCK" --no-audit --no-fund >"$npm_log" 2>&1 \
+      || { tail -n 20 "$npm_log" >&2; rm -f "$npm_log"; die "npm ci --prefix tools/duckdb failed (regenerate the lockfile with: cd tools/duckdb && npm install --package-lock-only)"; }
     rm -f "$npm_log"
     say "tools/duckdb dependencies installed"
   fi

@@ -15,7 +15,7 @@ namespace MnistClaims.Tests.Regression;
 [Category("Fast")]
 public sealed class DifferentialTests
 {
-    const string Python = "/usr/bin/python3";
+    const string Python = PyTorch.Python;
 
     public static IEnumerable<TestCaseData> Configs()
     {
@@ -32,7 +32,7 @@ public sealed class DifferentialTests
     [TestCaseSource(nameof(Configs))]
     public void Bitwise_equal_to_PyTorch(TrainConfig cfg)
     {
-        Assume.That(File.Exists(Python), $"{Python} (python3-torch) is required; run `make setup`");
+        Requires.Tool(File.Exists(Python), $"{Python} (python3-torch) is required; run `make setup`");
         cfg = cfg with { Engine = "libtorch" };   // the libtorch engine is the one held to bitwise equality
         var ours = new Trainer(Fixture.Data).Run(cfg);
         var theirs = RunReference(cfg);
@@ -42,7 +42,7 @@ public sealed class DifferentialTests
         for (int i = 0; i < ours.Steps.Count; i++)
         {
             var s = steps[i];
-            double reference = ParseHexFloat(s.GetProperty("loss").GetString()!);
+            double reference = PyTorch.ParseHex(s.GetProperty("loss").GetString()!);
             Assert.That((double)ours.Steps.Loss(i), Is.EqualTo(reference).Within(0), $"step {i + 1} loss differs: C# {ours.Steps.Loss(i):R} vs PyTorch {reference:R}");
             Assert.That(ours.Steps.Correct(i), Is.EqualTo(s.GetProperty("correct").GetInt32()), $"step {i + 1} correct count");
         }
@@ -79,23 +79,5 @@ public sealed class DifferentialTests
             return JsonDocument.Parse(File.ReadAllText(outPath)).RootElement.Clone();
         }
         finally { dir.Delete(recursive: true); }
-    }
-
-    /// <summary>Parses Python's float.hex() output, e.g. "0x1.2687e00000000p+1".</summary>
-    public static double ParseHexFloat(string s)
-    {
-        bool neg = s.StartsWith('-');
-        if (neg) s = s[1..];
-        if (s is "inf") return neg ? double.NegativeInfinity : double.PositiveInfinity;
-        if (s is "nan") return double.NaN;
-        var p = s.IndexOf('p');
-        var mantissa = s[2..p];
-        int exp = int.Parse(s[(p + 1)..], CultureInfo.InvariantCulture);
-        var parts = mantissa.Split('.');
-        double v = long.Parse(parts[0], NumberStyles.HexNumber);
-        if (parts.Length > 1 && parts[1].Length > 0)
-            v += long.Parse(parts[1], NumberStyles.HexNumber) / Math.Pow(16, parts[1].Length);
-        v = Math.ScaleB(v, exp);
-        return neg ? -v : v;
     }
 }

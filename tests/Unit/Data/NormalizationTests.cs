@@ -7,33 +7,18 @@ public class NormalizationTests
 {
     private static readonly byte[] Bytes = [0, 1, 2, 3, 7, 13, 50, 100, 127, 128, 200, 254, 255];
 
-    // Expected float32 bits computed by PyTorch 1.13 (/usr/bin/python3), the same ops torchvision's
-    // ToTensor (img.float().div(255)) and Normalize (tensor.sub_(mean).div_(std)) perform:
-    //
-    //   import torch, numpy as np
-    //   b = torch.tensor([0,1,2,3,7,13,50,100,127,128,200,254,255], dtype=torch.uint8)
-    //   s = b.to(torch.float32).div(255)
-    //   m = s.sub(torch.tensor([0.1307])).div(torch.tensor([0.3081]))   # == (s - 0.1307) / 0.3081
-    //   h = (s - 0.5) / 0.5
-    //   hx = lambda t: ",".join("0x%08X" % x for x in t.numpy().view(np.uint32))
-    //   print(hx(s)); print(hx(m)); print(hx(h))
-    private static readonly uint[] ScaleBits =
-    [
-        0x00000000, 0x3B808081, 0x3C008081, 0x3C40C0C1, 0x3CE0E0E1, 0x3D50D0D1, 0x3E48C8C9, 0x3EC8C8C9,
-        0x3EFEFEFF, 0x3F008081, 0x3F48C8C9, 0x3F7EFEFF, 0x3F800000,
-    ];
+    // The same ops as torchvision's ToTensor (img.float().div(255)) and Normalize (tensor.sub_(mean).div_(std)),
+    // computed live by python3-torch on this machine (tests/Common/PyTorch.cs), in that order: scale, mnist, half.
+    private static readonly Lazy<float[]> Torch = new(() => PyTorch.Floats("""
+        b = torch.tensor([0,1,2,3,7,13,50,100,127,128,200,254,255], dtype=torch.uint8)
+        s = b.to(torch.float32).div(255)
+        emit(s, s.sub(torch.tensor([0.1307])).div(torch.tensor([0.3081])), (s - 0.5) / 0.5)
+        """));
 
-    private static readonly uint[] MnistBits =
-    [
-        0xBED93271, 0xBED2AE20, 0xBECC29D0, 0xBEC5A57F, 0xBEAB943D, 0xBE847A59, 0x3E594AA0, 0x3F593E88,
-        0x3F989C64, 0x3F9A3D7A, 0x4007C593, 0x4033C2B3, 0x4034933D,
-    ];
-
-    private static readonly uint[] HalfBits =
-    [
-        0xBF800000, 0xBF7DFDFE, 0xBF7BFBFC, 0xBF79F9FA, 0xBF71F1F2, 0xBF65E5E6, 0xBF1B9B9C, 0xBE5CDCDC,
-        0xBB808080, 0x3B808100, 0x3F119192, 0x3F7DFDFE, 0x3F800000,
-    ];
+    private static uint[] TorchBits(int which) => Bits(Torch.Value[(which * Bytes.Length)..((which + 1) * Bytes.Length)]);
+    private static uint[] ScaleBits => TorchBits(0);
+    private static uint[] MnistBits => TorchBits(1);
+    private static uint[] HalfBits => TorchBits(2);
 
     private static uint[] Bits(float[] values) => values.Select(BitConverter.SingleToUInt32Bits).ToArray();
 

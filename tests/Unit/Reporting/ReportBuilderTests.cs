@@ -12,7 +12,7 @@ public class ReportBuilderTests
 {
     [OneTimeSetUp]
     public void RequireGnuplot() =>
-        Assume.That(new Gnuplot().Version(), Is.Not.Null, "gnuplot is not installed (scripts/setup.sh core installs gnuplot-nox)");
+        Requires.Tool(new Gnuplot().Version() is not null, "gnuplot is not installed (scripts/setup.sh core installs gnuplot-nox)");
 
     static readonly Regex ImgSrc = new("<img src=\"([^\"]+)\"", RegexOptions.Compiled);
 
@@ -165,7 +165,7 @@ public class ReportCommandTests
     [Test]
     public void Run_OnSyntheticInputs_WritesThePagesForTheSelectedDocuments()
     {
-        Assume.That(new Gnuplot().Version(), Is.Not.Null, "gnuplot is not installed");
+        Requires.Tool(new Gnuplot().Version() is not null, "gnuplot is not installed (scripts/setup.sh core installs gnuplot-nox)");
         using var d = new ReportTestData(Doc001.Exp);
         int rc = MnistClaims.Harness.Cli.ReportCommand.Run(["--verdicts", d.Verdicts, "--out", d.Out, "--profile", ReportTestData.Profile,
             "--runs", d.Runs, "--data-dir", d.DataDir, "--baselines", d.Baselines, "--documents", "001"]);
