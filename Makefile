@@ -14,9 +14,8 @@ SEEDS        ?= 5
 JOBS         ?= 2
 ARGS         ?=
 REPORT_ARGS  ?=
-# OpenBLAS keeps its own thread pool beside libtorch's; one thread per run keeps runs deterministic and
-# stops idle BLAS threads from spinning against the other worker (see README, "Threads").
-export OPENBLAS_NUM_THREADS ?= 1
+# The harness pins OPENBLAS_NUM_THREADS=1, ATEN_CPU_CAPABILITY=avx2 and OPENBLAS_CORETYPE=Haswell itself before
+# libtorch loads (src/Torch/KernelPins.cs; README, "Profiles"); a value set here or in the shell is respected.
 HARNESS      := $(DOTNET) run --no-build -c $(CONFIG) --project src/Harness --
 TEST_FLAGS   := -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 

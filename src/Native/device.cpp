@@ -1,9 +1,10 @@
-// device.cpp - version handshake, build/parallel config, threads, CUDA queries, determinism.
+// device.cpp - version handshake, build/parallel config, kernel choice, threads, CUDA queries, determinism.
 #include "common.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
 
+#include <cctype>
 #include <cstdlib>
 #if !defined(_WIN32)
 #include <dlfcn.h>
@@ -26,6 +27,50 @@ MC_EXPORT int mc_built_with_cuda() {
 }
 MC_EXPORT const char* mc_show_config() { MC_TRY return mc::return_string(at::show_config()); MC_CATCH(nullptr) }
 MC_EXPORT const char* mc_parallel_info() { MC_TRY return mc::return_string(at::get_parallel_info()); MC_CATCH(nullptr) }
+
+// ---------------------------------------------------------------- kernel choice (what decides the CPU bits)
+// The vectorised kernel set ATen dispatches to: "default", "avx2" or "avx512" (ATEN_CPU_CAPABILITY, read
+// once by libtorch itself). at::get_cpu_capability is not exported by libtorch 1.13, but show_config()
+// reports the same value ("CPU capability usage: AVX2"; "NO AVX" for the default kernels).
+MC_EXPORT const char* mc_cpu_capability() {
+  MC_TRY
+    const std::string config = at::show_config();
+    const std::string key = "CPU capability usage: ";
+    auto at = config.find(key);
+    if (at == std::string::npos) return mc::return_string("unknown");
+    auto end = config.find('\n', at);
+    std::string value = config.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+    if (value == "NO AVX" || value == "DEFAULT") return mc::return_string("default");
+    for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return mc::return_string(value);
+  MC_CATCH(nullptr)
+}
+
+// The OpenBLAS kernel set in use (openblas_get_corename, e.g. "Haswell", "Zen", "SkylakeX"; chosen when
+// OpenBLAS loads, from OPENBLAS_CORETYPE or the CPU) and its build string. Empty when the BLAS libtorch
+// uses is not OpenBLAS (the symbols are looked up in the process, not linked).
+MC_EXPORT const char* mc_openblas_corename() {
+  MC_TRY
+#if defined(_WIN32)
+    return "";
+#else
+    using name_t = char* (*)();
+    auto f = reinterpret_cast<name_t>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    return mc::return_string(f ? std::string(f()) : std::string());
+#endif
+  MC_CATCH(nullptr)
+}
+MC_EXPORT const char* mc_openblas_config() {
+  MC_TRY
+#if defined(_WIN32)
+    return "";
+#else
+    using name_t = char* (*)();
+    auto f = reinterpret_cast<name_t>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+    return mc::return_string(f ? std::string(f()) : std::string());
+#endif
+  MC_CATCH(nullptr)
+}
 
 // ---------------------------------------------------------------- threads
 MC_EXPORT int mc_set_num_threads(int n) { MC_STATUS(at::set_num_threads(n)) }

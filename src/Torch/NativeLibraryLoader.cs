@@ -98,27 +98,12 @@ public static class NativeLibraryLoader
         p.EndsWith(".so", StringComparison.Ordinal) || p.Contains(".so.", StringComparison.Ordinal)
         || p.EndsWith(".dylib", StringComparison.Ordinal) || p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// OpenBLAS keeps a thread pool of its own beside libtorch's, sized from OPENBLAS_NUM_THREADS when the
-    /// library loads, and its GEMM results differ bitwise with that size. Pin it (to 1, unless the user set it)
-    /// before libtorch pulls OpenBLAS in, so runs are reproducible whoever starts the process.
-    /// </summary>
-    public const string OpenBlasThreadsVariable = "OPENBLAS_NUM_THREADS";
-    public static string OpenBlasThreads => Environment.GetEnvironmentVariable(OpenBlasThreadsVariable) ?? "1";
-
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int setenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
-
-    private static void PinBlasThreads()
-    {
-        if (Environment.GetEnvironmentVariable(OpenBlasThreadsVariable) is not null) return;
-        Environment.SetEnvironmentVariable(OpenBlasThreadsVariable, "1");
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) _ = setenv(OpenBlasThreadsVariable, "1", 0);
-    }
+    /// <summary>OPENBLAS_NUM_THREADS as pinned before libtorch loaded (see <see cref="KernelPins"/>).</summary>
+    public static string OpenBlasThreads => KernelPins.Get(KernelPins.OpenBlasThreadsVariable).Value ?? KernelPins.PinnedOpenBlasThreads;
 
     private static IntPtr Load()
     {
-        PinBlasThreads();
+        KernelPins.Apply();   // before libtorch (and OpenBLAS) load: they read these variables once
         var candidates = CandidatePaths(Environment.GetEnvironmentVariable(EnvNative), AppContext.BaseDirectory, Environment.CurrentDirectory);
         var attempts = new List<(string, string)>();
         foreach (var path in candidates)

@@ -19,6 +19,25 @@ public static unsafe class torch
     public static string show_config() => NativeMethods.PtrToString(TorchException.Check(NativeMethods.mc_show_config()))!;
     public static string parallel_info() => NativeMethods.PtrToString(TorchException.Check(NativeMethods.mc_parallel_info()))!;
 
+    public static class backends
+    {
+        public static class cpu
+        {
+            /// <summary>The vectorised kernel set ATen dispatches to, as PyTorch 2.x names it: "DEFAULT", "AVX2" or "AVX512".</summary>
+            public static string get_cpu_capability() =>
+                NativeMethods.PtrToString(TorchException.Check(NativeMethods.mc_cpu_capability()))!.ToUpperInvariant();
+        }
+
+        /// <summary>The OpenBLAS that libtorch's BLAS calls reach, if it is OpenBLAS (not a PyTorch API: OpenBLAS's own).</summary>
+        public static class openblas
+        {
+            /// <summary><c>openblas_get_corename()</c>: the kernel set chosen when OpenBLAS loaded ("Haswell", "Zen", ...); "" when the BLAS is not OpenBLAS.</summary>
+            public static string get_corename() => NativeMethods.PtrToString(TorchException.Check(NativeMethods.mc_openblas_corename()))!;
+            /// <summary><c>openblas_get_config()</c>: OpenBLAS's build string; "" when the BLAS is not OpenBLAS.</summary>
+            public static string get_config() => NativeMethods.PtrToString(TorchException.Check(NativeMethods.mc_openblas_config()))!;
+        }
+    }
+
     public static void set_num_threads(int n) => TorchException.Check(NativeMethods.mc_set_num_threads(n));
     public static int get_num_threads() => CheckNonNegative(NativeMethods.mc_get_num_threads());
     public static void set_num_interop_threads(int n) => TorchException.Check(NativeMethods.mc_set_num_interop_threads(n));

@@ -57,6 +57,20 @@ public sealed class ComparisonResult
     public override string ToString() => IsMatch ? $"{Table}: match" : $"{Table}: {Mismatches.Count} mismatch(es)\n{Render()}";
 }
 
+/// <summary>One received value and how far it is from its verified value, measured against its tolerance bound.</summary>
+public sealed record Deviation(string Table, string Column, string RowKey, double Verified, double Received, double Bound)
+{
+    public double Delta => Received - Verified;
+    /// <summary>|delta| / bound: 1 means at the edge of the tolerance (infinite when the tolerance is exact and they differ).</summary>
+    public double ShareOfTolerance => Delta == 0 ? 0 : Bound > 0 ? Math.Abs(Delta) / Bound : double.PositiveInfinity;
+
+    public override string ToString() => Delta == 0
+        ? "none (every value equal)"
+        : $"{Table}.{Column} at {RowKey}: {N(Verified)} vs {N(Received)} (delta {N(Delta)}, {(ShareOfTolerance * 100).ToString("G2", CultureInfo.InvariantCulture)}% of its tolerance {N(Bound)})";
+
+    static string N(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+}
+
 /// <summary>Compares a received table to a verified one, column by column in both directions.</summary>
 public static class SnapshotComparer
 {
@@ -70,7 +84,7 @@ public static class SnapshotComparer
         var list = new List<Mismatch>();
         var keyCols = tol.KeyColumns.Where(k => verified.TryGetColumn(k, out _)).Select(k => verified[k]).ToList();
 
-        if (verified.RowCount != received.RowCount)
+        if (Math.Abs(verified.RowCount - received.RowCount) > tol.RowCountTolerance)
             list.Add(new Mismatch(MismatchKind.RowCountChanged, tableName, "(rows)", "",
                 verified.RowCount.ToString(CultureInfo.InvariantCulture), received.RowCount.ToString(CultureInfo.InvariantCulture),
                 received.RowCount - verified.RowCount, null, ChangeVerdict.Changed));
@@ -93,6 +107,32 @@ public static class SnapshotComparer
             list.Add(new Mismatch(MismatchKind.ExtraColumn, tableName, r.Name, "", "(missing)", Describe(r), null, null, ChangeVerdict.Changed));
         }
         return new ComparisonResult(tableName, list);
+    }
+
+    /// <summary>
+    /// The compared numeric value that uses the largest share of its tolerance (the largest absolute change when
+    /// several are exact), over the rows both tables have; null when no numeric value is compared.
+    /// </summary>
+    public static Deviation? LargestDeviation(Table verified, Table received, ToleranceSet tol, string tableName)
+    {
+        Deviation? worst = null;
+        var keyCols = tol.KeyColumns.Where(k => verified.TryGetColumn(k, out _)).Select(k => verified[k]).ToList();
+        foreach (var v in verified.Columns)
+        {
+            if (tol.IsIgnored(v.Name) || !IsNumeric(v) || !received.TryGetColumn(v.Name, out var r) || !IsNumeric(r)) continue;
+            var t = tol.For(v.Name);
+            for (int i = 0, n = Math.Min(v.Length, r.Length); i < n; i++)
+            {
+                if (v.IsNull(i) || r.IsNull(i)) continue;
+                double dv = v.GetDouble(i), dr = r.GetDouble(i);
+                if (!double.IsFinite(dv) || !double.IsFinite(dr)) continue;
+                var d = new Deviation(tableName, v.Name, RowKey(keyCols, i), dv, dr, t.Bound(dv));
+                if (worst is null || d.ShareOfTolerance > worst.ShareOfTolerance
+                    || (d.ShareOfTolerance == worst.ShareOfTolerance && Math.Abs(d.Delta) > Math.Abs(worst.Delta)))
+                    worst = d;
+            }
+        }
+        return worst;
     }
 
     private static string Describe(Column c) => c.Type.ToString().ToLowerInvariant() + (c.Optional ? "?" : "");

@@ -38,6 +38,23 @@ public sealed class VerifyResult
     }
 
     public override string ToString() => $"{Status}: {Message}";
+
+    /// <summary>
+    /// A received table checked against ANOTHER profile's verified snapshot (this profile has none) that differs
+    /// beyond the cross-profile tolerances; <paramref name="own"/> is where the received files were written.
+    /// </summary>
+    public static VerifyResult CrossProfileMismatch(SnapshotPaths own, SnapshotPaths theirs, string experimentId, string profile, string nearest, ComparisonResult comparison)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"Snapshot {experimentId}/{own.Name}: profile {profile} has no baseline of its own; compared with profile {nearest} ")
+          .Append($"({theirs.VerifiedParquet}) under cross-hardware tolerances: {comparison.Mismatches.Count} mismatch(es).\n\n");
+        sb.Append(comparison.Render());
+        sb.Append($"\nReceived written to:\n  {own.ReceivedParquet}\n  {own.ReceivedText}\n");
+        sb.Append($"Compare: diff {theirs.VerifiedText} {own.ReceivedText}\n");
+        sb.Append("\nIf this machine's results are right, pin them as its own baseline:\n");
+        sb.Append($"  {SnapshotStore.AcceptCommand(experimentId, profile)}\n  (or: {SnapshotStore.MakeAcceptCommand(experimentId, profile)})\n");
+        return new VerifyResult(VerifyStatus.Mismatch, sb.ToString(), own, comparison);
+    }
 }
 
 public sealed class SnapshotMismatchException : Exception
@@ -232,7 +249,8 @@ public static class SnapshotStore
         WriteTextAtomic(paths.VerifiedText, TableText.Render(table));
     }
 
-    private static void WriteReceived(SnapshotPaths paths, Table table)
+    /// <summary>Writes <paramref name="table"/> as the received snapshot at <paramref name="paths"/> (to be reviewed and accepted).</summary>
+    public static void WriteReceived(SnapshotPaths paths, Table table)
     {
         ParquetFile.Write(paths.ReceivedParquet, table, BaselineWriteOptions);
         WriteTextAtomic(paths.ReceivedText, TableText.Render(table));

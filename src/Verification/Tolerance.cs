@@ -62,8 +62,9 @@ public sealed class ToleranceSet
     }
 
     private ToleranceSet(Tolerance def, Dictionary<string, Tolerance> overrides, HashSet<string> ignored,
-        Dictionary<string, MetricDirection> directions, IReadOnlyList<string> keys)
+        Dictionary<string, MetricDirection> directions, IReadOnlyList<string> keys, int rowCountTolerance = 0)
     {
+        RowCountTolerance = rowCountTolerance;
         Default = def;
         _overrides = overrides;
         _ignored = ignored;
@@ -79,6 +80,11 @@ public sealed class ToleranceSet
     public IReadOnlyCollection<string> IgnoredColumns => _ignored;
     public IReadOnlyDictionary<string, MetricDirection> Directions => _directions;
     public IReadOnlyList<string> KeyColumns { get; }
+    /// <summary>How many rows the received table may have more or fewer than the verified one (default 0: the same count).</summary>
+    public int RowCountTolerance { get; }
+
+    public ToleranceSet WithRowCountTolerance(int rows) =>
+        new(Default, _overrides, _ignored, _directions, KeyColumns, rows >= 0 ? rows : throw new ArgumentOutOfRangeException(nameof(rows)));
 
     public ToleranceSet WithDefault(Tolerance tolerance) => Clone(def: tolerance);
 
@@ -124,5 +130,5 @@ public sealed class ToleranceSet
 
     private ToleranceSet Clone(Tolerance? def = null, Dictionary<string, Tolerance>? overrides = null, HashSet<string>? ignored = null,
         Dictionary<string, MetricDirection>? directions = null, IReadOnlyList<string>? keys = null) =>
-        new(def ?? Default, overrides ?? _overrides, ignored ?? _ignored, directions ?? _directions, keys ?? KeyColumns);
+        new(def ?? Default, overrides ?? _overrides, ignored ?? _ignored, directions ?? _directions, keys ?? KeyColumns, RowCountTolerance);
 }

@@ -23,7 +23,7 @@ public static class ClaimsCommand
         {
             var exps = Judge.ExperimentsOf(claims).Concat(Registry.Experiments.Where(e => claims.Any(c => c.Document == e.Document))).Distinct().ToArray();
             if (a.Switch("json"))
-                Console.Out.WriteLine(JsonSerializer.Serialize(exps.Select(e => new { e.Id, e.Document, e.Title, config = JsonDocument.Parse(e.Config.ToCanonicalJson(false)).RootElement, e.Assumptions, total_steps = e.TotalSteps }), json));
+                Console.Out.WriteLine(JsonSerializer.Serialize(exps.Select(e => new { e.Id, e.Document, e.Title, config = JsonDocument.Parse(e.Config.ToCanonicalJson(false)).RootElement, e.Assumptions, total_steps = e.TotalSteps, fast_steps = e.FastSteps }), json));
             else
                 foreach (var e in exps) Console.Out.WriteLine($"{e.Id,-28} {e.TotalSteps,10:N0} steps  {e.Title}");
             return 0;

@@ -31,8 +31,9 @@ public static class SnapshotCommand
         {
             var cfg = e.ForSeed(a.Long("seed", 1)) with { Engine = a.String("engine")!, Threads = a.Int("threads", 1) };
             if (!cache.TryLoad(e.Id, cfg, out var run)) { Console.Out.WriteLine($"  {e.Id,-28} not in the cache ({cache.PathFor(e.Id, cfg)})"); missing++; continue; }
-            var failures = ExperimentBaselines.Verify(run, e.Id, Tier.Full);
-            if (failures.Count == 0) { matched++; Console.Out.WriteLine($"  {e.Id,-28} matches"); }
+            var check = ExperimentBaselines.Check(run, e.Id, Tier.Full);
+            var failures = check.Failures;
+            if (failures.Count == 0) { matched++; Console.Out.WriteLine($"  {e.Id,-28} matches{(check.Notice is null ? "" : "\n    " + check.Notice)}"); }
             else { failed++; Console.Out.WriteLine($"  {e.Id,-28} {string.Join("; ", failures.Select(f => f.Status))} -> received files written"); }
         }
         Console.Out.WriteLine($"{matched} matched, {failed} differ or lack a baseline, {missing} not cached");

@@ -18,6 +18,8 @@ public sealed record Manifest
     public required string Device { get; init; }
     public required string Profile { get; init; }
     public required HardwareInfo Hardware { get; init; }
+    /// <summary>The native kernel sets the libtorch results came from (null in manifests written before they were recorded).</summary>
+    public KernelChoice? Kernels { get; init; }
     public required string LibtorchVersion { get; init; }
     public required string LibtorchConfig { get; init; }
     public required string ParallelInfo { get; init; }
@@ -52,6 +54,7 @@ public sealed record Manifest
             Device = r.Config.Device,
             Profile = HardwareProfile.Current(r.Config.Device, engine),
             Hardware = hw,
+            Kernels = KernelChoice.Detect(),
             LibtorchVersion = torch.version,
             LibtorchConfig = torch.show_config(),
             ParallelInfo = torch.parallel_info(),

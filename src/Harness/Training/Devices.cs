@@ -50,8 +50,10 @@ public static partial class Devices
         }
         : new Dictionary<string, string>
         {
-            ["cpu"] = "deterministic kernels at a fixed thread count",
-            ["OPENBLAS_NUM_THREADS"] = NativeLibraryLoader.OpenBlasThreads,
+            ["cpu"] = "deterministic kernels at a fixed thread count, kernel sets pinned (see kernels)",
+            [KernelPins.OpenBlasThreadsVariable] = NativeLibraryLoader.OpenBlasThreads,
+            [KernelPins.AtenCapabilityVariable] = KernelPins.Get(KernelPins.AtenCapabilityVariable).Value ?? "(unpinned)",
+            [KernelPins.OpenBlasCoreTypeVariable] = KernelPins.Get(KernelPins.OpenBlasCoreTypeVariable).Value ?? "(unpinned)",
         };
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]

@@ -159,6 +159,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int mc_built_with_cuda();
     [LibraryImport(Lib)] internal static partial IntPtr mc_show_config();
     [LibraryImport(Lib)] internal static partial IntPtr mc_parallel_info();
+    [LibraryImport(Lib)] internal static partial IntPtr mc_cpu_capability();
+    [LibraryImport(Lib)] internal static partial IntPtr mc_openblas_corename();
+    [LibraryImport(Lib)] internal static partial IntPtr mc_openblas_config();
     [LibraryImport(Lib)] internal static partial int mc_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int mc_get_num_threads();
     [LibraryImport(Lib)] internal static partial int mc_set_num_interop_threads(int n);
