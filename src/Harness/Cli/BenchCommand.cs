@@ -60,6 +60,8 @@ public static class BenchCommand
         var engines = dev.Type == DeviceType.CPU ? new[] { "libtorch", FusedTrainer.EngineName } : ["libtorch"];
         Line($"# bench: 784-128-128-10, Adam lr 1e-3; steps 21..{20 + steps} of a fresh run, median of {repeats}; OPENBLAS_NUM_THREADS={Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "unset"} in this process");
         Line($"{(hw.GpuName is null ? "" : $"{hw.GpuName} (driver {hw.GpuDriver}, CUDA {hw.CudaVersion}); ")}{hw.CpuModel}, {hw.LogicalCores} logical cores, libtorch {torch.version}, {hw.Blas}, fused kernels {Kernels.Isa}");
+        var k = KernelChoice.Detect();
+        Line($"kernel choice: ATen {k.AtenCapability}, BLAS core type {(k.BlasCore.Length > 0 ? k.BlasCore : "n/a (not OpenBLAS)")} ({string.Join(", ", k.Sources.Select(s => $"{s.Key} {s.Value}"))})");
         foreach (int threads in budgets)
         {
             torch.set_num_threads(threads);
