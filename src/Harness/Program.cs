@@ -38,7 +38,7 @@ public static class Program
             return cmd.Run(argv[1..]);
         }
         catch (UsageException e) { Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}"); return 2; }
-        catch (Training.ConfigException e) { Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}"); return 2; }
+        catch (Core.Training.ConfigException e) { Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}"); return 2; }
         catch (TorchException e) { Console.Error.WriteLine($"harness {cmd.Name}: libtorch error: {e.Message}"); return 1; }
         catch (Exception e) when (e is IOException or InvalidDataException or DllNotFoundException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException)
         {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using MnistClaims.Common;
 
 namespace MnistClaims.Tests;
 
@@ -26,16 +26,9 @@ public static class PyTorch
 
     static string Run(string source)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-");
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        p.StandardInput.Write(source);
-        p.StandardInput.Close();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2))) { p.Kill(true); Assert.Fail("python3-torch timed out"); }
-        if (p.ExitCode != 0) Assert.Fail($"python3-torch failed (exit {p.ExitCode}): {stderr.Result}");
-        return stdout.Result;
+        var r = ProcessRunner.Run(new ProcessSpec(Python, ["-"]) { StdIn = source }, TimeSpan.FromMinutes(2));
+        if (!r.Succeeded) Assert.Fail($"python3-torch failed (exit {r.ExitCode}): {r.StdErr}");
+        return r.StdOut;
     }
 
     /// <summary>Python's float.hex() text, e.g. "0x1.2687e00000000p+1", "-0x0.0p+0", "inf", "nan".</summary>

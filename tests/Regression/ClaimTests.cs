@@ -1,8 +1,8 @@
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Reporting;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Training;
-using MnistClaims.Harness.Verification;
+using MnistClaims.Claims;
+using MnistClaims.Reporting;
+using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
+using MnistClaims.Claims.Baselines;
 
 namespace MnistClaims.Tests.Regression;
 
@@ -31,7 +31,7 @@ public sealed class ClaimTests
         Assert.That(result.Evidence, Is.Not.Empty, "every verdict carries its evidence");
         if (claim.Kind == ClaimKind.Exact)
             Assert.That(result.Verdict, Is.EqualTo(Verdict.Reproduced), $"{id}: {result.Evidence}");
-        var failure = VerdictSnapshot.For(RepoPaths.Baselines, "any", "static").Check(VerdictReport.Row(claim, result));
+        var failure = VerdictSnapshot.For(RepoPaths.Baselines, "any", "static").Check(VerdictRow.Of(claim, result));
         if (failure is not null) Assert.Fail(failure);
     }
 

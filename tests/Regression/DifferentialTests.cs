@@ -1,8 +1,8 @@
-using System.Diagnostics;
+using MnistClaims.Common;
 using System.Globalization;
 using System.Text.Json;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Training;
+using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
 
 namespace MnistClaims.Tests.Regression;
 
@@ -69,13 +69,8 @@ public sealed class DifferentialTests
             var outPath = Path.Combine(dir.FullName, "out.json");
             File.WriteAllText(cfgPath, cfg.ToCanonicalJson());
             var script = Path.Combine(RepoPaths.RequireRoot(), "tools", "reference", "train_reference.py");
-            var psi = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in new[] { script, "--config", cfgPath, "--data-dir", Fixture.Data.Directory, "--out", outPath }) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            p.StandardOutput.ReadToEnd();
-            Assert.That(p.WaitForExit(TimeSpan.FromMinutes(5)), "reference script timed out");
-            Assert.That(p.ExitCode, Is.Zero, $"reference script failed: {err.Result}");
+            var r = ProcessRunner.Run(Python, [script, "--config", cfgPath, "--data-dir", Fixture.Data.Directory, "--out", outPath], TimeSpan.FromMinutes(5));
+            Assert.That(r.ExitCode, Is.Zero, $"reference script failed: {r.StdErr}");
             return JsonDocument.Parse(File.ReadAllText(outPath)).RootElement.Clone();
         }
         finally { dir.Delete(recursive: true); }

@@ -1,5 +1,5 @@
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Verification;
+using MnistClaims.Claims;
+using MnistClaims.Claims.Baselines;
 
 namespace MnistClaims.Tests.Regression;
 

@@ -1,7 +1,7 @@
-using System.Diagnostics;
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Verification;
+using MnistClaims.Common;
+using MnistClaims.Claims;
+using MnistClaims.Core.Runs;
+using MnistClaims.Claims.Baselines;
 using MnistClaims.Torch;
 
 namespace MnistClaims.Tests.Regression;
@@ -36,19 +36,16 @@ public sealed class KernelPinTests
         Directory.CreateDirectory(Scratch);
         File.WriteAllText(cfgPath, (e.FastSlice(seed: 1) with { Engine = engine }).ToCanonicalJson());
         var (exe, prefix) = Scheduler.SelfCommand();
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in prefix.Concat(["train", "--config", cfgPath, "--out", dir, "--overwrite", "--experiment", Id, "--data-dir", Fixture.Data.Directory]))
-            psi.ArgumentList.Add(a);
         // The child decides its own pins: start it from a clean slate, not from this process's pinned environment.
-        foreach (var v in new[] { KernelPins.AtenCapabilityVariable, KernelPins.OpenBlasCoreTypeVariable, KernelPins.DisableVariable, HardwareProfile.EnvVar })
-            psi.Environment.Remove(v);
-        foreach (var (variable, value) in env)
-            if (value is null) psi.Environment.Remove(variable); else psi.Environment[variable] = value;
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(5)), "harness train timed out");
-        Assert.That(p.ExitCode, Is.Zero, $"harness train failed: {stderr.Result}");
+        var environment = new Dictionary<string, string?>
+        {
+            [KernelPins.AtenCapabilityVariable] = null, [KernelPins.OpenBlasCoreTypeVariable] = null,
+            [KernelPins.DisableVariable] = null, [HardwareProfile.EnvVar] = null,
+        };
+        foreach (var (variable, value) in env) environment[variable] = value;
+        var r = ProcessRunner.Run(new ProcessSpec(exe, [.. prefix, "train", "--config", cfgPath, "--out", dir, "--overwrite", "--experiment", Id, "--data-dir", Fixture.Data.Directory])
+            { Environment = environment }, TimeSpan.FromMinutes(5));
+        Assert.That(r.ExitCode, Is.Zero, $"harness train failed: {r.StdErr}");
         return RunStore.Read(dir);
     }
 
@@ -120,7 +117,7 @@ public sealed class KernelPinTests
         {
             var check = ExperimentBaselines.Check(run, Id, Tier.Fast, BaselinesCopy(Pinned));
             Assert.That(check.Passed, Is.False);
-            Assert.That(check.Failures[0].Status, Is.EqualTo(MnistClaims.Verification.VerifyStatus.MissingBaseline));
+            Assert.That(check.Failures[0].Status, Is.EqualTo(MnistClaims.Snapshots.VerifyStatus.MissingBaseline));
         }
         finally { Environment.SetEnvironmentVariable(ExperimentBaselines.StrictProfileVariable, null); }
     }

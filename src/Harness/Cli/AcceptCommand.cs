@@ -1,6 +1,6 @@
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Verification;
-using MnistClaims.Verification;
+using MnistClaims.Core.Runs;
+using MnistClaims.Claims.Baselines;
+using MnistClaims.Snapshots;
 
 namespace MnistClaims.Harness.Cli;
 

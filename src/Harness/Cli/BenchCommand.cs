@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MnistClaims.Harness.Engines.Fused;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Training;
+using MnistClaims.Core.Engines.Fused;
+using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
 using MnistClaims.Torch;
 
 namespace MnistClaims.Harness.Cli;
@@ -98,7 +98,7 @@ public static class BenchCommand
                 Line($"resident memory, batch 2, {e} engine, {budgets[0]} thread(s): {rss1k / 1048576.0:F1} MiB after 1,000 steps, {rssEnd / 1048576.0:F1} MiB after {memSteps:N0} steps ({(rssEnd - rss1k) / 1048576.0:+0.0;-0.0} MiB)");
             }
         }
-        if (a.String("out") is { } path) Reporting.AtomicFile.WriteAllText(path, sb.ToString());
+        if (a.String("out") is { } path) MnistClaims.Common.AtomicFile.WriteAllText(path, sb.ToString());
         return 0;
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MnistClaims.Harness.Claims;
+using MnistClaims.Claims;
 
 namespace MnistClaims.Harness.Cli;
 

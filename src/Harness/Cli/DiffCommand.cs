@@ -1,4 +1,4 @@
-using MnistClaims.Verification;
+using MnistClaims.Snapshots;
 
 namespace MnistClaims.Harness.Cli;
 
@@ -42,7 +42,7 @@ public static class DiffCommand
             var f => throw new UsageException($"--format: expected text, markdown or json, got '{f}'"),
         };
         Console.Out.Write(text);
-        if (a.String("out") is { } path) Reporting.AtomicFile.WriteAllText(path, text);
+        if (a.String("out") is { } path) MnistClaims.Common.AtomicFile.WriteAllText(path, text);
         return 0;
     }
 }

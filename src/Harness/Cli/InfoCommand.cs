@@ -1,4 +1,4 @@
-using MnistClaims.Harness.Runs;
+using MnistClaims.Core.Runs;
 using MnistClaims.Torch;
 
 namespace MnistClaims.Harness.Cli;

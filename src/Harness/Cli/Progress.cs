@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using MnistClaims.Harness.Training;
+using MnistClaims.Core.Training;
 
 namespace MnistClaims.Harness.Cli;
 

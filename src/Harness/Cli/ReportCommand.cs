@@ -1,7 +1,7 @@
 using System.Globalization;
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Reporting;
-using MnistClaims.Harness.Runs;
+using MnistClaims.Claims;
+using MnistClaims.Reporting;
+using MnistClaims.Core.Runs;
 
 namespace MnistClaims.Harness.Cli;
 

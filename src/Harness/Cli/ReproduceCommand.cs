@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Reporting;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Training;
+using MnistClaims.Claims;
+using MnistClaims.Reporting;
+using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
 
 namespace MnistClaims.Harness.Cli;
 

@@ -1,6 +1,6 @@
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Verification;
+using MnistClaims.Claims;
+using MnistClaims.Core.Runs;
+using MnistClaims.Claims.Baselines;
 
 namespace MnistClaims.Harness.Cli;
 

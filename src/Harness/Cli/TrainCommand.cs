@@ -1,5 +1,5 @@
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Training;
+using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
 using MnistClaims.Torch;
 
 namespace MnistClaims.Harness.Cli;

@@ -1,7 +1,7 @@
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Engines;
-using MnistClaims.Harness.Engines.Fused;
-using MnistClaims.Harness.Training;
+using MnistClaims.Claims;
+using MnistClaims.Core.Engines;
+using MnistClaims.Core.Engines.Fused;
+using MnistClaims.Core.Training;
 
 namespace MnistClaims.Tests.Unit.Engines;
 

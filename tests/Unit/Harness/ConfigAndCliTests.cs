@@ -1,5 +1,5 @@
 using MnistClaims.Harness.Cli;
-using MnistClaims.Harness.Training;
+using MnistClaims.Core.Training;
 
 namespace MnistClaims.Tests.Unit.Harness;
 

@@ -1,4 +1,4 @@
-using MnistClaims.Harness.Training;
+using MnistClaims.Core.Training;
 
 namespace MnistClaims.Tests.Unit.Harness;
 

@@ -1,4 +1,4 @@
-using MnistClaims.Harness.Claims;
+using MnistClaims.Claims;
 using MnistClaims.Models;
 
 namespace MnistClaims.Tests.Unit.Harness;
@@ -49,10 +49,10 @@ public sealed class RegistryTests
     [Test]
     public void Consistency_checks_state_their_arithmetic()
     {
-        var c = Registry.Claim("004-3134-of-36000").Evaluate(new ClaimContext(new Dictionary<string, IReadOnlyList<MnistClaims.Harness.Runs.RunRecord>>(), null));
+        var c = Registry.Claim("004-3134-of-36000").Evaluate(new ClaimContext(new Dictionary<string, IReadOnlyList<MnistClaims.Core.Runs.RunRecord>>(), null));
         Assert.That(c.Verdict, Is.EqualTo(Verdict.Inconsistent));
         Assert.That(c.Evidence, Does.Contain("8.71%"));
-        var m = Registry.Claim("001-misses-vs-accuracy").Evaluate(new ClaimContext(new Dictionary<string, IReadOnlyList<MnistClaims.Harness.Runs.RunRecord>>(), null));
+        var m = Registry.Claim("001-misses-vs-accuracy").Evaluate(new ClaimContext(new Dictionary<string, IReadOnlyList<MnistClaims.Core.Runs.RunRecord>>(), null));
         Assert.That(m.Evidence, Does.Contain("94.31%").And.Contain("279"));
     }
 }

@@ -1,4 +1,4 @@
-using MnistClaims.Harness.Claims;
+using MnistClaims.Claims;
 
 namespace MnistClaims.Tests.Unit.Harness;
 

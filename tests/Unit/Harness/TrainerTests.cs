@@ -1,6 +1,6 @@
 using MnistClaims.Data;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Training;
+using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
 using MnistClaims.Torch;
 
 namespace MnistClaims.Tests.Unit.Harness;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Claims.Documents;
-using MnistClaims.Harness.Reporting;
+using MnistClaims.Claims;
+using MnistClaims.Claims.Documents;
+using MnistClaims.Reporting;
 
 namespace MnistClaims.Tests.Unit.Reporting;
 

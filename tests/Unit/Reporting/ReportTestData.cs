@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using MnistClaims.Data;
-using MnistClaims.Harness.Claims;
-using MnistClaims.Harness.Claims.Documents;
-using MnistClaims.Harness.Reporting;
-using MnistClaims.Harness.Runs;
-using MnistClaims.Harness.Training;
+using MnistClaims.Claims;
+using MnistClaims.Claims.Documents;
+using MnistClaims.Reporting;
+using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
 
 namespace MnistClaims.Tests.Unit.Reporting;
 
@@ -122,7 +122,7 @@ internal sealed class ReportTestData : IDisposable
     {
         var verdicts = new[] { Verdict.Reproduced, Verdict.NotReproduced, Verdict.Inconsistent, Verdict.Consistent };
         var rows = Registry.Claims.Where(c => c.Document == document)
-            .Select((c, i) => VerdictReport.Row(c, new ClaimResult(verdicts[i % 4], $"0.97 ± 0.001 [0.969, 0.971] | case {i}", "evidence with | a pipe",
+            .Select((c, i) => VerdictRow.Of(c, new ClaimResult(verdicts[i % 4], $"0.97 ± 0.001 [0.969, 0.971] | case {i}", "evidence with | a pipe",
                 new SeedStats(2, 0.97, 0.001, 0.969, 0.971, 0.96, 0.98))))
             .ToArray();
         var report = new VerdictReport(Profile, [1, 2], new DateTimeOffset(2025, 1, 2, 3, 4, 0, TimeSpan.Zero), 123, rows);

@@ -1,8 +1,9 @@
+using MnistClaims.Claims.Documents;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
-using MnistClaims.Harness.Reporting;
+using MnistClaims.Reporting;
 
 namespace MnistClaims.Tests.Unit.Reporting;
 

@@ -9,7 +9,7 @@ namespace MnistClaims.Tests.Unit.Tooling;
 /// </summary>
 public sealed class LockfileTests
 {
-    static readonly string Dir = Path.Combine(global::MnistClaims.Harness.Runs.RepoPaths.RequireRoot(), "tools", "duckdb");
+    static readonly string Dir = Path.Combine(global::MnistClaims.Core.Runs.RepoPaths.RequireRoot(), "tools", "duckdb");
 
     static JsonElement Read(string file) => JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, file))).RootElement;
 

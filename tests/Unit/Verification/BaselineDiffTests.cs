@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MnistClaims.Storage.Parquet;
-using MnistClaims.Verification;
+using MnistClaims.Snapshots;
 
 namespace MnistClaims.Tests.Unit.Verification;
 

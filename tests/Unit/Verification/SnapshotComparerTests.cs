@@ -1,5 +1,5 @@
 using MnistClaims.Storage.Parquet;
-using MnistClaims.Verification;
+using MnistClaims.Snapshots;
 
 namespace MnistClaims.Tests.Unit.Verification;
 

@@ -1,4 +1,4 @@
-using MnistClaims.Verification;
+using MnistClaims.Snapshots;
 
 namespace MnistClaims.Tests.Unit.Verification;
 

@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Json;
+using MnistClaims.Claims;
+using MnistClaims.Common;
+using MnistClaims.Snapshots;
+
+namespace MnistClaims.Claims.Baselines;
+
+/// <summary>
+/// Verdicts are snapshots too: <c>baselines/&lt;profile&gt;/verdicts-&lt;tier&gt;.verified.json</c> maps claim id to
+/// verdict. A claim whose verdict flips (a library upgrade makes "REPRODUCED" turn into "NOT REPRODUCED")
+/// fails its test, writes <c>.received.json</c>, and says how to accept. Profile-independent claims (exact
+/// facts, document consistency) use the profile name <c>any</c>.
+/// </summary>
+public sealed class VerdictSnapshot(string path)
+{
+    public string VerifiedPath { get; } = path;
+    public string ReceivedPath => VerifiedPath.Replace(".verified.json", ".received.json");
+
+    public static VerdictSnapshot For(string baselinesRoot, string profile, string tier) =>
+        new(Path.Combine(baselinesRoot, profile, $"verdicts-{tier}.verified.json"));
+
+    public IReadOnlyDictionary<string, string> Verified() => File.Exists(VerifiedPath)
+        ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(VerifiedPath)) ?? new SortedDictionary<string, string>()
+        : new SortedDictionary<string, string>();
+
+    /// <summary>Checks one verdict; on a change or a missing entry records it as received. Returns null when it matches.</summary>
+    public string? Check(VerdictRow row)
+    {
+        var verified = Verified();
+        var mode = AcceptModes.FromEnvironment();
+        verified.TryGetValue(row.Id, out var expected);
+        if (expected == row.Verdict) return null;
+        if (mode == AcceptMode.All || (mode == AcceptMode.New && expected is null))
+        {
+            Update(VerifiedPath, row);
+            return null;
+        }
+        Update(ReceivedPath, row);
+        var sb = new StringBuilder();
+        sb.AppendLine(expected is null
+            ? $"claim {row.Id}: no verified verdict yet (received {row.Verdict})."
+            : $"claim {row.Id}: verdict changed from {expected} to {row.Verdict}.");
+        sb.AppendLine($"  measured: {row.Measured}");
+        sb.AppendLine($"  evidence: {row.Evidence}");
+        sb.AppendLine($"  received verdicts are in {ReceivedPath}; if the change is intended, accept with:");
+        sb.AppendLine($"    dotnet run --project src/Harness -- accept --verdicts {Path.GetFileName(Path.GetDirectoryName(VerifiedPath))}");
+        return sb.ToString();
+    }
+
+    static readonly object Gate = new();
+
+    static void Update(string path, VerdictRow row)
+    {
+        lock (Gate)
+        {
+            var map = File.Exists(path)
+                ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(path)) ?? new SortedDictionary<string, string>()
+                : new SortedDictionary<string, string>();
+            map[row.Id] = row.Verdict;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(map, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }
+    }
+
+    /// <summary>Merges received verdicts into the verified file; returns how many were accepted.</summary>
+    public int Accept()
+    {
+        if (!File.Exists(ReceivedPath)) return 0;
+        var received = JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(ReceivedPath)) ?? [];
+        var verified = new SortedDictionary<string, string>(Verified().ToDictionary());
+        foreach (var (k, v) in received) verified[k] = v;
+        AtomicFile.WriteAllText(VerifiedPath, JsonSerializer.Serialize(verified, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Delete(ReceivedPath);
+        return received.Count;
+    }
+}

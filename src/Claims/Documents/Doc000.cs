@@ -1,0 +1,97 @@
+using MnistClaims.Core.Training;
+using static MnistClaims.Claims.ClaimFactory;
+
+namespace MnistClaims.Claims.Documents;
+
+/// <summary>
+/// 000_ada6b3bd180a7438.txt, "Pytorch": a class-count table and a batch-size table
+/// (784-64-128-254-10, ReLU, cross-entropy, Adam), 10 epochs at batch 2, 8, 16 and 64.
+/// </summary>
+public static class Doc000
+{
+    public const string File = "000_ada6b3bd180a7438.txt";
+
+    static readonly string[] Assumed =
+    [
+        "code not found; setup inferred (NOTES.md): Adam lr 1e-3 (epoch-1 figures fit Adam, not SGD)",
+        "trained on the 60k training set, tested on the 10k test set after every epoch, no validation split",
+        "ToTensor only (pixels /255), no normalisation",
+        "'254' kept as written",
+        "training accuracy and loss are running values accumulated during the epoch (mean of batch means)",
+    ];
+
+    static Experiment Batch(int b) => new($"000-batch-{b}", File, $"784-64-128-254-10, Adam 1e-3, batch {b}",
+        new TrainConfig
+        {
+            Arch = "784-64-128-254-10", Activation = "relu", Loss = "cross-entropy", Optimizer = "adam", Lr = 1e-3,
+            BatchSize = b, Epochs = 10, Normalize = "scale",
+        }, Assumed);
+
+    public static readonly int[] BatchSizes = [2, 8, 16, 64];
+
+    public static IReadOnlyList<Experiment> Experiments { get; } = BatchSizes.Select(Batch).ToArray();
+
+    // | Batch Size | Epoch | Training Accuracy | Testing Accuracy | Training Loss | Testing Loss |
+    static readonly (int Batch, int Epoch, double TrainAcc, double TestAcc, double TrainLoss, double TestLoss)[] Table =
+    [
+        (2, 1, 0.92, 0.95, 0.27, 0.17), (2, 2, 0.96, 0.96, 0.16, 0.16), (2, 3, 0.96, 0.94, 0.15, 0.24), (2, 4, 0.97, 0.97, 0.13, 0.16),
+        (2, 5, 0.97, 0.97, 0.12, 0.15), (2, 6, 0.97, 0.96, 0.12, 0.21), (2, 7, 0.97, 0.96, 0.11, 0.24), (2, 8, 0.97, 0.96, 0.11, 0.20),
+        (2, 9, 0.98, 0.97, 0.10, 0.15), (2, 10, 0.98, 0.97, 0.09, 0.17),
+        (8, 1, 0.93, 0.96, 0.24, 0.12), (8, 2, 0.96, 0.97, 0.12, 0.11), (8, 3, 0.97, 0.97, 0.09, 0.11), (8, 4, 0.98, 0.97, 0.08, 0.10),
+        (8, 5, 0.98, 0.97, 0.07, 0.12), (8, 6, 0.98, 0.97, 0.06, 0.11), (8, 7, 0.98, 0.97, 0.06, 0.13), (8, 8, 0.98, 0.98, 0.05, 0.13),
+        (8, 9, 0.99, 0.97, 0.05, 0.14), (8, 10, 0.99, 0.97, 0.05, 0.13),
+        (16, 1, 0.92, 0.96, 0.25, 0.14), (16, 2, 0.96, 0.96, 0.12, 0.12), (16, 3, 0.97, 0.97, 0.09, 0.10), (16, 4, 0.98, 0.97, 0.07, 0.10),
+        (16, 5, 0.98, 0.97, 0.06, 0.09), (16, 6, 0.98, 0.98, 0.05, 0.09), (16, 7, 0.99, 0.97, 0.05, 0.09), (16, 8, 0.99, 0.98, 0.04, 0.09),
+        (16, 9, 0.99, 0.97, 0.04, 0.12), (16, 10, 0.99, 0.98, 0.03, 0.10),
+        (64, 1, 0.90, 0.95, 0.34, 0.17), (64, 2, 0.96, 0.96, 0.14, 0.13), (64, 3, 0.97, 0.96, 0.10, 0.11), (64, 4, 0.97, 0.97, 0.08, 0.10),
+        (64, 5, 0.98, 0.97, 0.07, 0.09), (64, 6, 0.98, 0.97, 0.06, 0.09), (64, 7, 0.98, 0.97, 0.05, 0.09), (64, 8, 0.99, 0.97, 0.04, 0.09),
+        (64, 9, 0.99, 0.98, 0.04, 0.08), (64, 10, 0.99, 0.97, 0.03, 0.10),
+    ];
+
+    public static readonly int[] TrainCounts = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
+    public static readonly int[] TestCounts = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
+
+    /// <summary>The document's table, for reports that draw its points over our curves.</summary>
+    public static IEnumerable<(int Epoch, double Value)> Documented(int batch, string column) => Table.Where(r => r.Batch == batch)
+        .Select(r => (r.Epoch, column switch
+        {
+            "train_acc" => r.TrainAcc, "test_acc" => r.TestAcc, "train_loss" => r.TrainLoss, "test_loss" => r.TestLoss,
+            _ => throw new ArgumentException(column),
+        }));
+
+    public static IEnumerable<Claim> Claims()
+    {
+        yield return Exact("000-train-class-counts", File,
+            "Training Samples | 5,923 | 6,742 | 5,958 | 6,131 | 5,842 | 5,421 | 5,918 | 6,265 | 5,851 | 5,949 | 60,000",
+            "images per class in train-images-idx3-ubyte / train-labels-idx1-ubyte", string.Join(", ", TrainCounts),
+            ctx => CountsEqual(ctx.Data.Train.ClassCounts(), TrainCounts));
+        yield return Exact("000-test-class-counts", File,
+            "Testing Samples | 980 | 1,135 | 1,032 | 1,010 | 982 | 892 | 958 | 1,028 | 974 | 1,009 | 10,000",
+            "images per class in the 10k test set", string.Join(", ", TestCounts),
+            ctx => CountsEqual(ctx.Data.Test.ClassCounts(), TestCounts));
+        yield return Consistency("000-class-count-totals", File, "TOTAL 60,000 / 10,000",
+            "the per-class counts add up to the printed totals",
+            () => (TrainCounts.Sum() == 60000 && TestCounts.Sum() == 10000, $"{string.Join("+", TrainCounts)} = {TrainCounts.Sum()}; {string.Join("+", TestCounts)} = {TestCounts.Sum()}"));
+
+        foreach (var b in BatchSizes)
+        {
+            var exp = $"000-batch-{b}";
+            foreach (var (column, label, def) in new[]
+            {
+                ("train_acc", "Training Accuracy", "running accuracy over the epoch's batches"),
+                ("test_acc", "Testing Accuracy", "accuracy on the 10k test set after the epoch"),
+                ("train_loss", "Training Loss", "mean of the epoch's batch losses"),
+                ("test_loss", "Testing Loss", "sample-weighted mean cross-entropy on the test set"),
+            })
+            {
+                var points = Documented(b, column).Select(p => (p.Epoch, Printed.Rounded(p.Value, 2))).ToArray();
+                yield return Curve($"000-batch-{b}-{column.Replace('_', '-')}", File,
+                    $"Batch Size {b}, epochs 1-10, {label}: {string.Join(" ", points.Select(p => p.Item2.Text))}",
+                    exp, column, def, points, "values printed to 2 decimals, taken as rounded");
+            }
+        }
+    }
+
+    static (bool, string) CountsEqual(int[] measured, int[] documented) =>
+        (measured.SequenceEqual(documented), string.Join(", ", measured));
+}

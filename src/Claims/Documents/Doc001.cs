@@ -1,0 +1,105 @@
+using System.Globalization;
+using MnistClaims.Core.Training;
+using MnistClaims.Models;
+using static MnistClaims.Claims.ClaimFactory;
+
+namespace MnistClaims.Claims.Documents;
+
+/// <summary>
+/// 001_04012bbf75cbfaf2.txt, Valentin Gundorov: 784-120-84-10 with a log_softmax output, a training
+/// log of 11 epochs, a parameter count, a test accuracy and a miss count.
+/// </summary>
+public static class Doc001
+{
+    public const string File = "001_04012bbf75cbfaf2.txt";
+    public const string Exp = "001-ann-120-84";
+
+    static readonly string[] Assumed =
+    [
+        "code not found; the text follows the 'MNIST code-along with ANN' template (NOTES.md)",
+        "784-120-84-10, ReLU, log_softmax output fed to CrossEntropyLoss (log-softmax applied twice), Adam lr 1e-3",
+        "batch 100 for training, test evaluated after training; ToTensor only (pixels /255)",
+        "11 epochs, as the log shows epochs 0-10",
+        "dropout p = 0.5 after each hidden ReLU: inferred from the text ('dropout regularization') and the low running train accuracy, weak",
+        "'Training Loss' is the LAST batch's loss of each epoch; 'Training Accuracy' is the running accuracy",
+    ];
+
+    public static IReadOnlyList<Experiment> Experiments { get; } =
+    [
+        new(Exp, File, "784-120-84-10 log_softmax + CE, dropout 0.5, Adam 1e-3, batch 100, 11 epochs",
+            new TrainConfig
+            {
+                Arch = "784-120-84-10", Activation = "relu", Head = "log_softmax", Dropout = 0.5, Loss = "cross-entropy",
+                Optimizer = "adam", Lr = 1e-3, BatchSize = 100, Epochs = 11, Normalize = "scale",
+            }, Assumed),
+    ];
+
+    // Epoch N Training Loss: X Training Accuracy: Y%   (the document numbers epochs from 0)
+    static readonly (int Epoch, string Loss, string Acc)[] Log =
+    [
+        (0, "0.33522", "79.83"), (1, "0.36547", "90.51"), (2, "0.27985", "92.32"), (3, "0.25639", "93.23"),
+        (4, "0.25415", "93.65"), (5, "0.18530", "94.14"), (6, "0.23994", "94.42"), (7, "0.32552", "94.63"),
+        (8, "0.14443", "94.94"), (9, "0.07804", "95.06"), (10, "0.12332", "95.18"),
+    ];
+
+    public static IEnumerable<(int Epoch, double Value)> Documented(string column) => Log.Select(r => (r.Epoch + 1, column switch
+    {
+        "train_acc" => double.Parse(r.Acc, CultureInfo.InvariantCulture) / 100,
+        "train_loss_last" => double.Parse(r.Loss, CultureInfo.InvariantCulture),
+        _ => throw new ArgumentException(column),
+    }));
+
+    const int Misses = 569;
+    const double TestAccPercent = 97.210;
+
+    public static IEnumerable<Claim> Claims()
+    {
+        yield return Exact("001-parameter-count", File, "sum of those 105,214 total parameters that are being adjusted by the network",
+            "weights + biases of 784-120-84-10, counted from the built libtorch model", "105,214",
+            _ =>
+            {
+                long fromSpec = DocumentModels.Gundorov001().ParameterCount;
+                long fromModel;
+                using (var m = MlpBuilder.Build(DocumentModels.Gundorov001()))
+                    fromModel = m.parameters().Sum(p => p.numel());
+                return (fromSpec == 105214 && fromModel == 105214, $"{fromModel:N0} (model) / {fromSpec:N0} (spec)");
+            });
+        yield return Consistency("001-parameter-breakdown", File,
+            "94080: all conections from 784 to 120 / 120: biases / 10080 ... / 84: biases / 840 ... / 10: output neurons",
+            "the printed parts add up to the total",
+            () => (94080 + 120 + 10080 + 84 + 840 + 10 == 105214, "94080 + 120 + 10080 + 84 + 840 + 10 = " + (94080 + 120 + 10080 + 84 + 840 + 10)));
+
+        yield return Value("001-test-accuracy", File, "Test accuracy: 97.210%", Exp, Metrics.Final("test_acc"),
+            "correct / 10000 on the test set after the last epoch", Printed.Rounded(TestAccPercent, 3, 0.01, "97.210%"), Assumed);
+        yield return Value("001-miss-count", File, "Total number of misses: 569", Exp, Metrics.MissCount,
+            "misclassified test images after training", Printed.Exactly(Misses, "569"), Assumed);
+
+        yield return Curve("001-train-accuracy-log", File, "Epoch 0 ... Training Accuracy: 79.83% ... Epoch 10 ... 95.18%", Exp, "train_acc",
+            "running accuracy over the epoch", Documented("train_acc").Select(p => (p.Epoch, Printed.Rounded(p.Value * 100, 2, 0.01))).ToArray(), Assumed);
+        yield return Curve("001-train-loss-log", File, "Epoch 0 Training Loss: 0.33522 ... Epoch 10 Training Loss: 0.12332", Exp, "train_loss_last",
+            "the last batch's loss of the epoch", Documented("train_loss_last").Select(p => (p.Epoch, Printed.Rounded(p.Value, 5))).ToArray(), Assumed);
+
+        yield return Consistency("001-misses-vs-accuracy", File, "Total number of misses: 569 ... Test accuracy: 97.210%",
+            "569 misses out of 10,000 agree with 97.210% accuracy",
+            () => (10000 - Misses == (int)Math.Round(TestAccPercent * 100),
+                $"569 misses imply {Pct(10000 - Misses, 10000)} accuracy; 97.210% implies {10000 - (int)Math.Round(TestAccPercent * 100)} misses"));
+        yield return Consistency("001-split-80-20", File, "The data was divided into training and testing sets with an 80% to 20% ratio.",
+            "an 80/20 split agrees with the printed datasets (60,000 train / 10,000 test)",
+            () => (60000.0 / 70000 == 0.8, $"60000 / (60000 + 10000) = {Pct(60000, 70000)}, not 80%"));
+        yield return Consistency("001-first-misses-lists", File, "First 10 misses indices: [ 18 33 62 72 83 84 124 133 175 195] vs misses[:20] array([ 18, 62, 72, ... 245, ...])",
+            "the two printed lists of first misses agree",
+            () =>
+            {
+                int[] first10 = [18, 33, 62, 72, 83, 84, 124, 133, 175, 195];
+                int[] first20 = [18, 62, 72, 83, 84, 124, 133, 175, 245, 257, 259, 264, 266, 290, 313, 321];
+                var missing = first10.Except(first20).ToArray();
+                return (missing.Length == 0, $"first-10 list has {string.Join(", ", missing)} which the misses[:20] printout lacks (it also skips from 175 to 245)");
+            });
+        yield return Consistency("001-train-accuracy-96", File, "The increase in training accuracy to 96% by the 10th epoch",
+            "the text's 96% agrees with the log's final training accuracy",
+            () => (Math.Round(95.18) == 96, "the log's last training accuracy is 95.18%, which rounds to 95%, not 96%"));
+        yield return Consistency("001-validation-80-94", File, "The initial value of validation accuracy at 80%, which increases to 94% by the 6th epoch",
+            "the 'validation' figures quoted come from a validation curve",
+            () => (false, "80% and 94% are the training log's epoch-0 (79.83%) and epoch-6 (94.42%) TRAINING accuracies; no validation figures are printed"));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using MnistClaims.Data;
+using MnistClaims.Models;
+
+namespace MnistClaims.Core.Training;
+
+/// <summary>
+/// Everything that determines a training run except where it is written. Serialises to canonical
+/// JSON (sorted keys, invariant numbers); <see cref="Hash"/> identifies the experiment independently
+/// of the seed, so results can be cached per (config hash, seed, hardware profile).
+/// </summary>
+public sealed record TrainConfig
+{
+    public string Arch { get; init; } = "784-128-10";
+    public string Activation { get; init; } = "relu";
+    /// <summary>"none" or "log_softmax".</summary>
+    public string Head { get; init; } = "none";
+    public double Dropout { get; init; }
+    /// <summary>"cross-entropy", "nll", "mse" or "l1".</summary>
+    public string Loss { get; init; } = "cross-entropy";
+    /// <summary>"index" (class indices) or "onehot" (float one-hot vectors; always used by mse and l1).</summary>
+    public string Targets { get; init; } = "index";
+    /// <summary>"adam" or "sgd".</summary>
+    public string Optimizer { get; init; } = "adam";
+    public double Lr { get; init; } = 1e-3;
+    public double Momentum { get; init; }
+    public double Dampening { get; init; }
+    public bool Nesterov { get; init; }
+    public double WeightDecay { get; init; }
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double Eps { get; init; } = 1e-8;
+    public int BatchSize { get; init; } = 64;
+    public int Epochs { get; init; } = 10;
+    public long Seed { get; init; } = 1;
+    /// <summary>Fraction of the 60k training images held out for validation (0 = none).</summary>
+    public double ValFraction { get; init; }
+    /// <summary>"none" (raw 0..255), "scale" (/255, ToTensor), "mnist" (0.1307, 0.3081), "half" (0.5, 0.5).</summary>
+    public string Normalize { get; init; } = "scale";
+    /// <summary>Keep only the first N training indices after the split (0 = all).</summary>
+    public int MaxTrainSamples { get; init; }
+    /// <summary>Stop after this many optimizer steps in total, then evaluate (0 = full run). Used for short deterministic slices.</summary>
+    public long MaxSteps { get; init; }
+    public int EvalBatchSize { get; init; } = 1000;
+    /// <summary>Intra-op threads for libtorch (0 = leave libtorch's default). Part of the identity: results differ bitwise across thread counts.</summary>
+    public int Threads { get; init; } = 1;
+    public string Device { get; init; } = "cpu";
+    /// <summary>"auto" (fused where supported, else libtorch), "fused" or "libtorch"; see src/Harness/Engines. Part of the hash.</summary>
+    public string Engine { get; init; } = "auto";
+
+    public MlpSpec ModelSpec() => new(
+        MlpSpec.ParseSizes(Arch),
+        Models.Activations.Parse(Activation),
+        Head == "log_softmax" ? OutputHead.LogSoftmax : OutputHead.None,
+        Dropout);
+
+    /// <summary>Throws <see cref="ConfigException"/> naming the offending field and what was expected.</summary>
+    public void Validate()
+    {
+        static void Need(bool ok, string field, string expected, object? got)
+        {
+            if (!ok) throw new ConfigException(field, $"expected {expected}, got {Convert.ToString(got, CultureInfo.InvariantCulture)}");
+        }
+        try { MlpSpec.ParseSizes(Arch); } catch (ArgumentException e) { throw new ConfigException("arch", e.Message); }
+        Need(MlpSpec.ParseSizes(Arch)[0] == 784, "arch", "an input width of 784 (28x28 MNIST pixels)", Arch);
+        Need(MlpSpec.ParseSizes(Arch)[^1] == 10, "arch", "an output width of 10 (MNIST classes)", Arch);
+        Need(Models.Activations.TryParse(Activation, out _), "activation", "one of " + string.Join(", ", Models.Activations.CanonicalNames), Activation);
+        Need(Head is "none" or "log_softmax", "head", "none or log_softmax", Head);
+        Need(Dropout is >= 0 and < 1, "dropout", "a probability in [0, 1)", Dropout);
+        Need(Loss is "cross-entropy" or "nll" or "mse" or "l1", "loss", "cross-entropy, nll, mse or l1", Loss);
+        Need(Targets is "index" or "onehot", "targets", "index or onehot", Targets);
+        Need(!(Loss is "mse" or "l1") || Targets == "onehot", "targets", "onehot for mse and l1 losses", Targets);
+        Need(!(Loss == "nll") || Targets == "index", "targets", "index for the nll loss", Targets);
+        Need(!(Loss == "nll") || Head == "log_softmax", "head", "log_softmax for the nll loss (NLLLoss needs log-probabilities)", Head);
+        Need(Optimizer is "adam" or "sgd", "optimizer", "adam or sgd", Optimizer);
+        Need(Lr > 0 && double.IsFinite(Lr), "lr", "a positive learning rate", Lr);
+        Need(Momentum is >= 0 and < 1, "momentum", "a value in [0, 1)", Momentum);
+        Need(!Nesterov || (Momentum > 0 && Dampening == 0), "nesterov", "momentum > 0 and dampening 0", Nesterov);
+        Need(Optimizer == "sgd" || (Momentum == 0 && !Nesterov), "momentum", "0 unless the optimizer is sgd", Momentum);
+        Need(WeightDecay >= 0, "weight-decay", "a non-negative value", WeightDecay);
+        Need(BatchSize >= 1, "batch-size", "a positive integer", BatchSize);
+        Need(Epochs >= 1, "epochs", "a positive integer", Epochs);
+        Need(ValFraction is >= 0 and < 1, "val-fraction", "a fraction in [0, 1)", ValFraction);
+        Need(Normalizer.TryParse(Normalize, out _), "normalize", "none, scale, mnist or half", Normalize);
+        Need(MaxTrainSamples >= 0, "max-train-samples", "a non-negative integer", MaxTrainSamples);
+        Need(MaxSteps >= 0, "max-steps", "a non-negative integer", MaxSteps);
+        Need(EvalBatchSize >= 1, "eval-batch-size", "a positive integer", EvalBatchSize);
+        Need(Threads >= 0, "threads", "a non-negative integer", Threads);
+        Need(Engine is "auto" or "fused" or "libtorch", "engine", "auto, fused or libtorch", Engine);
+        Need(Device is "cpu" || Device.StartsWith("cuda", StringComparison.Ordinal), "device", "cpu, cuda or cuda:N", Device);
+    }
+
+    [JsonIgnore] public Normalization NormalizationKind => Normalizer.Parse(Normalize);
+
+    static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Canonical JSON: keys sorted, no whitespace, numbers in shortest round-trip form.</summary>
+    public string ToCanonicalJson(bool includeSeed = true)
+    {
+        var node = JsonSerializer.SerializeToNode(this, JsonOptions)!.AsObject();
+        if (!includeSeed) node.Remove("seed");
+        return Canonical(node).ToJsonString();
+    }
+
+    public static TrainConfig FromJson(string json) =>
+        JsonSerializer.Deserialize<TrainConfig>(json, JsonOptions) ?? throw new ConfigException("config", "empty JSON");
+
+    /// <summary>SHA-256 (first 16 hex digits) of the canonical JSON without the seed.</summary>
+    [JsonIgnore] public string Hash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToCanonicalJson(includeSeed: false))))[..16];
+
+    static JsonNode Canonical(JsonNode node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => KeyValuePair.Create(kv.Key, kv.Value is null ? null : Canonical(kv.Value)))),
+        JsonArray a => new JsonArray(a.Select(x => x is null ? null : Canonical(x)).ToArray()),
+        _ => JsonNode.Parse(node.ToJsonString())!,
+    };
+}
+
+/// <summary>An invalid configuration value; <see cref="Field"/> is the CLI flag / JSON field name.</summary>
+public sealed class ConfigException(string field, string message) : Exception($"--{field}: {message}")
+{
+    public string Field { get; } = field;
+}
