@@ -120,7 +120,7 @@ public static class HardwareProfile
     static readonly Dictionary<string, (HardwareInfo Hardware, KernelChoice Kernels)> _detected = [];
 
     /// <summary>The profile a configuration's runs are filed under: its device and the engine that will run it.</summary>
-    public static string For(Training.TrainConfig cfg) => Current(cfg.Device, Engines.EngineSelection.Resolve(cfg).Engine);
+    public static string For(Training.TrainConfig cfg) => Current(cfg.Device, Engines.EngineSelection.NameFor(cfg));
 
     public static string Derive(HardwareInfo hw, KernelChoice kernels, string device, string engine)
     {

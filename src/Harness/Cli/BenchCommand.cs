@@ -57,7 +57,7 @@ public static class BenchCommand
         var sb = new StringBuilder();
         void Line(string s) { Console.Out.WriteLine(s); sb.AppendLine(s); }
 
-        var engines = dev.Type == DeviceType.CPU ? new[] { "libtorch", FusedTrainer.EngineName } : ["libtorch"];
+        var engines = dev.Type == DeviceType.CPU ? new[] { "libtorch", FusedEngine.EngineName } : ["libtorch"];
         Line($"# bench: 784-128-128-10, Adam lr 1e-3; steps 21..{20 + steps} of a fresh run, median of {repeats}; OPENBLAS_NUM_THREADS={Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "unset"} in this process");
         Line($"{(hw.GpuName is null ? "" : $"{hw.GpuName} (driver {hw.GpuDriver}, CUDA {hw.CudaVersion}); ")}{hw.CpuModel}, {hw.LogicalCores} logical cores, libtorch {torch.version}, {hw.Blas}, fused kernels {Kernels.Isa}");
         var k = KernelChoice.Detect();

@@ -2,6 +2,7 @@ using MnistClaims.Claims;
 using MnistClaims.Core.Engines;
 using MnistClaims.Core.Engines.Fused;
 using MnistClaims.Core.Training;
+using MnistClaims.Torch;
 
 namespace MnistClaims.Tests.Unit.Engines;
 
@@ -160,7 +161,8 @@ public class FusedEngineTests
         Kernels.UseAvx512 = avx512;
         try
         {
-            using var net = FusedTrainer.CreateNetwork(cfg, cfg.BatchSize);
+            torch.manual_seed(cfg.Seed);   // as the procedure does before an engine builds its model
+            using var net = FusedEngine.CreateNetwork(cfg, cfg.BatchSize);
             var x = FusedData.For(_data, cfg.NormalizationKind).TrainX;
             var labels = new byte[cfg.BatchSize];
             var losses = new float[cfg.MaxSteps];
@@ -187,7 +189,8 @@ public class FusedEngineTests
         foreach (var (batch, threads, dropout) in new[] { (2, 1, 0.0), (64, 2, 0.0), (16, 1, 0.5) })
         {
             var cfg = new TrainConfig { Arch = "784-128-128-10", BatchSize = batch, Threads = threads, Dropout = dropout, Seed = 3 };
-            using var net = FusedTrainer.CreateNetwork(cfg, batch);
+            torch.manual_seed(cfg.Seed);
+            using var net = FusedEngine.CreateNetwork(cfg, batch);
             var x = FusedData.For(_data, cfg.NormalizationKind).TrainX;
             var labels = new byte[batch];
             for (int i = 0; i < batch; i++) { x.AsSpan(i * 784, 784).CopyTo(net.InputRow(i)); labels[i] = _data.Train.Labels[i]; }
@@ -212,12 +215,13 @@ public class FusedEngineTests
             foreach (var engine in new[] { "auto", "fused" })
             {
                 var (chosen, notice) = EngineSelection.Resolve(new TrainConfig { Device = "cuda", Engine = engine });
-                Assert.That(chosen, Is.EqualTo("libtorch"));
+                Assert.That(chosen.Name, Is.EqualTo("libtorch"));
                 Assert.That(notice, Does.Contain("libtorch").And.Contain("cuda"));
             }
-            Assert.That(EngineSelection.Resolve(new TrainConfig { Engine = "libtorch" }), Is.EqualTo(("libtorch", (string?)null)));
-            Assert.That(EngineSelection.Resolve(new TrainConfig { Engine = "auto" }).Engine, Is.EqualTo("fused"));
-            Assert.Throws<NotSupportedException>(() => new FusedTrainer(_data).Run(new TrainConfig { Device = "cuda" }));
+            var (lib, none) = EngineSelection.Resolve(new TrainConfig { Engine = "libtorch" });
+            Assert.That((lib.Name, none), Is.EqualTo(("libtorch", (string?)null)));
+            Assert.That(EngineSelection.NameFor(new TrainConfig { Engine = "auto" }), Is.EqualTo("fused"));
+            Assert.Throws<NotSupportedException>(() => new FusedEngine.Factory().Create(new TrainConfig { Device = "cuda" }, _data));
         }
         finally { EngineSelection.Notify = old; }
     }
