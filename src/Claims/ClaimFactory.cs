@@ -30,7 +30,7 @@ public static class ClaimFactory
     /// A per-epoch curve: every documented point must fall in its epoch's acceptance interval
     /// (Bonferroni-corrected across the curve's points, see <see cref="VerdictRule"/>).
     /// </summary>
-    public static Claim Curve(string id, string doc, string quote, string experiment, string column, string definition,
+    public static Claim Curve(string id, string doc, string quote, string experiment, Core.Runs.EpochColumn column, string definition,
         IReadOnlyList<(int Epoch, Printed Value)> points, params string[] assumptions) => new()
     {
         Id = id, Document = doc, Quote = quote, Kind = ClaimKind.Curve, Experiments = [experiment],

@@ -25,7 +25,7 @@ public static class Judge
     /// <summary>The runs a set of claims needs that are not in the cache yet.</summary>
     public static IReadOnlyList<RunJob> Missing(IEnumerable<Experiment> experiments, IReadOnlyList<long> seeds, RunCache cache, Func<Experiment, long, TrainConfig> config) =>
         experiments.SelectMany(e => seeds.Select(s => (e, cfg: config(e, s))))
-            .Where(x => !cache.TryLoad(x.e.Id, x.cfg, out _))
+            .Where(x => !cache.Contains(x.e.Id, x.cfg))
             .Select(x => new RunJob(x.e, x.cfg, cache.PathFor(x.e.Id, x.cfg)))
             .ToArray();
 

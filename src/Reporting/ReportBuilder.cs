@@ -4,6 +4,7 @@ using MnistClaims.Data;
 using MnistClaims.Claims;
 using MnistClaims.Claims.Documents;
 using MnistClaims.Core.Runs;
+using MnistClaims.Core.Training;
 using MnistClaims.Storage.Parquet;
 
 namespace MnistClaims.Reporting;
@@ -44,9 +45,7 @@ public sealed class ReportBuilder(ReportOptions o)
 
     // ---- per-run data the report keeps after the run tables are dropped ------------------------------
     sealed record SeedSeries(long Seed, int[] Epochs, Dictionary<string, double[]> Columns, XY Raw, XY Smooth, long? DivergedAt, double TrainSeconds);
-    sealed record ClassRow(int Class, int Support, int Predicted, int TruePositives, double Precision, double Recall, double F1);
-    sealed record MissRow(int Index, int Label, int Predicted, double Confidence);
-    sealed record Showcase(long Seed, long[,] Confusion, IReadOnlyList<ClassRow> Classes, IReadOnlyList<MissRow> Misses);
+    sealed record Showcase(long Seed, long[,] Confusion, IReadOnlyList<ClassMetrics> Classes, IReadOnlyList<Miss> Misses);
     sealed record ExpData(Experiment Experiment, IReadOnlyList<SeedSeries> Seeds, IReadOnlyList<string> Notes, string? ConfigHash, Showcase? Show)
     {
         public bool HasRuns => Seeds.Count > 0;
@@ -160,55 +159,31 @@ public sealed class ReportBuilder(ReportOptions o)
 
     static SeedSeries SeriesOf(RunRecord run)
     {
-        var ep = run[RunTables.Epochs];
-        var epochs = new int[ep.RowCount];
-        for (int i = 0; i < ep.RowCount; i++) epochs[i] = (int)ep["epoch"].GetInt64(i);
+        var ep = run.Epochs;
+        var epochs = ep.Select(e => e.Epoch).ToArray();
         var cols = new Dictionary<string, double[]>();
-        foreach (var c in DocumentedValues.Chartable.Append("train_seconds"))
-        {
-            if (!ep.TryGetColumn(c, out var col)) continue;
-            var v = new double[ep.RowCount];
-            for (int i = 0; i < v.Length; i++) v[i] = col.IsNull(i) ? double.NaN : col.GetDouble(i);
-            cols[c] = v;
-        }
-        var st = run[RunTables.Steps];
-        int n = st.RowCount;
-        var stepEpoch = st["epoch"]; var loss = st["loss"];
-        var perEpoch = new Dictionary<long, int>();
-        for (int i = 0; i < n; i++) { long e = stepEpoch.GetInt64(i); perEpoch[e] = perEpoch.GetValueOrDefault(e) + 1; }
+        foreach (var c in DocumentedValues.Chartable.Select(EpochColumns.Parse).Append(EpochColumns.TrainSeconds))
+            cols[c.Name] = ep.Select(e => c.Read(e) ?? double.NaN).ToArray();
+        var st = run.Steps;
+        int n = st.Count;
+        var perEpoch = new Dictionary<int, int>();
+        for (int i = 0; i < n; i++) perEpoch[st.Epoch(i)] = perEpoch.GetValueOrDefault(st.Epoch(i)) + 1;
         var x = new double[n]; var y = new double[n];
-        long current = long.MinValue; int j = 0;
+        int current = int.MinValue, j = 0;
         for (int i = 0; i < n; i++)
         {
-            long e = stepEpoch.GetInt64(i);
+            int e = st.Epoch(i);
             if (e != current) { current = e; j = 0; }
             j++;
             x[i] = e - 1 + (double)j / perEpoch[e];
-            double l = loss.GetDouble(i);
+            double l = st.Loss(i);
             y[i] = l > 0 ? l : double.NaN;   // drawn on a log scale
         }
-        double secs = cols.TryGetValue("train_seconds", out var ts) ? ts.Where(double.IsFinite).Sum() : 0;
+        double secs = ep.Sum(e => double.IsFinite(e.TrainSeconds) ? e.TrainSeconds : 0);
         return new SeedSeries(run.Manifest.Seed, epochs, cols, Series.MinMaxDecimate(x, y), Series.Smoothed(x, y), run.Manifest.DivergedAtStep, secs);
     }
 
-    static Showcase ShowcaseOf(RunRecord run)
-    {
-        var t = run[RunTables.Classes];
-        int k = t.RowCount;
-        var cm = new long[k, k];
-        var rows = new List<ClassRow>();
-        for (int i = 0; i < k; i++)
-        {
-            rows.Add(new ClassRow((int)t["class"].GetInt64(i), (int)t["support"].GetInt64(i), (int)t["predicted"].GetInt64(i),
-                (int)t["true_positives"].GetInt64(i), t["precision"].GetDouble(i), t["recall"].GetDouble(i), t["f1"].GetDouble(i)));
-            for (int p = 0; p < k; p++) cm[i, p] = t.TryGetColumn($"pred_{p}", out var c) ? c.GetInt64(i) : 0;
-        }
-        var m = run[RunTables.Misses];
-        var misses = new List<MissRow>(m.RowCount);
-        for (int i = 0; i < m.RowCount; i++)
-            misses.Add(new MissRow((int)m["index"].GetInt64(i), (int)m["label"].GetInt64(i), (int)m["predicted"].GetInt64(i), m["confidence"].GetDouble(i)));
-        return new Showcase(run.Manifest.Seed, cm, rows, misses);
-    }
+    static Showcase ShowcaseOf(RunRecord run) => new(run.Manifest.Seed, run.Final.Confusion, run.Final.Classes, run.Final.Misses);
 
     // ---- page parts ------------------------------------------------------------------------------------
 
@@ -485,15 +460,15 @@ public sealed class ReportBuilder(ReportOptions o)
         var cm = Add(new Heatmap($"cm-{Safe(e.Id)}", $"{e.Id} seed {show.Seed}: confusion matrix of the 10k test set", show.Confusion) { Width = 620, Height = 560 });
         var rows = show.Classes.Select(c => (IReadOnlyList<Rich>)new Rich[]
         {
-            c.Class.ToString(CultureInfo.InvariantCulture), c.Support.ToString(CultureInfo.InvariantCulture), c.Predicted.ToString(CultureInfo.InvariantCulture),
+            c.Class.ToString(CultureInfo.InvariantCulture), c.Support.ToString(CultureInfo.InvariantCulture), c.PredictedCount.ToString(CultureInfo.InvariantCulture),
             c.TruePositives.ToString(CultureInfo.InvariantCulture), c.Precision.ToString("F4", CultureInfo.InvariantCulture),
             c.Recall.ToString("F4", CultureInfo.InvariantCulture), c.F1.ToString("F4", CultureInfo.InvariantCulture),
         }).ToList();
         if (show.Classes.Count > 0)
         {
             int total = show.Classes.Sum(c => c.Support);
-            double W(Func<ClassRow, double> f) => total == 0 ? double.NaN : show.Classes.Sum(c => f(c) * c.Support) / total;
-            double M(Func<ClassRow, double> f) => show.Classes.Average(f);
+            double W(Func<ClassMetrics, double> f) => total == 0 ? double.NaN : show.Classes.Sum(c => f(c) * c.Support) / total;
+            double M(Func<ClassMetrics, double> f) => show.Classes.Average(f);
             string F4(double x) => x.ToString("F4", CultureInfo.InvariantCulture);
             rows.Add([Rich.Of(new Strong("macro")), total.ToString(CultureInfo.InvariantCulture), "", show.Classes.Sum(c => c.TruePositives).ToString(CultureInfo.InvariantCulture),
                 F4(M(c => c.Precision)), F4(M(c => c.Recall)), F4(M(c => c.F1))]);
@@ -519,7 +494,7 @@ public sealed class ReportBuilder(ReportOptions o)
         yield return new DigitGrid(worst.Select(m => Digit(m, test)).ToArray());
     }
 
-    DigitCell Digit(MissRow m, MnistDataset test)
+    DigitCell Digit(Miss m, MnistDataset test)
     {
         var name = $"t{m.Index:D5}.png";
         if (!_digits.ContainsKey(m.Index)) _digits[m.Index] = (test.Image(m.Index).ToArray(), name);

@@ -56,9 +56,6 @@ public sealed record ExperimentRuns(Experiment Experiment, IReadOnlyList<RunReco
 
 public static partial class ReportInputs
 {
-    [GeneratedRegex(@"^([0-9a-f]{16})-s(-?\d+)$")]
-    private static partial Regex RunDirName();
-
     /// <summary>
     /// Reads verdicts.json; null when the file does not exist. A file that is not a verdict report is an
     /// <see cref="InvalidDataException"/> naming it.
@@ -83,30 +80,25 @@ public static partial class ReportInputs
     }
 
     /// <summary>
-    /// The runs of <paramref name="e"/> under <c>&lt;root&gt;/&lt;profile&gt;/&lt;id&gt;/&lt;hash&gt;-s&lt;seed&gt;</c> whose manifest
-    /// config is the experiment's (any thread count, device or engine). When runs of several configurations match
-    /// (e.g. two thread counts), the one with the most seeds wins. Damaged run files are errors naming the file.
+    /// The cached runs of <paramref name="e"/> under a profile (<see cref="RunCache.Entries"/>) whose manifest config is
+    /// the experiment's (any thread count, device or engine). When runs of several configurations match (e.g. two
+    /// thread counts), the one with the most seeds wins. Damaged run files are errors naming the file.
     /// </summary>
     public static ExperimentRuns FindRuns(Experiment e, string runsRoot, string profile, IReadOnlyList<long>? seeds)
     {
-        var dir = Path.Combine(runsRoot, profile, e.Id);
         var notes = new List<string>();
-        if (!Directory.Exists(dir)) return new ExperimentRuns(e, [], notes);
-        var candidates = new List<(string Hash, long Seed, string Dir, Manifest Manifest)>();
+        var candidates = new List<(string Hash, long Seed, string Dir)>();
         int stale = 0;
-        foreach (var sub in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
+        foreach (var entry in new RunCache(runsRoot).Entries(profile, e.Id))
         {
-            var m = RunDirName().Match(Path.GetFileName(sub));
-            if (!m.Success || !RunStore.Exists(sub)) continue;
-            var manifestPath = Path.Combine(sub, "manifest.json");
-            var manifest = Manifest.FromJson(File.ReadAllText(manifestPath), manifestPath);
+            var manifest = RunStore.ReadManifest(entry.Directory);
             TrainConfig cfg;
             try { cfg = TrainConfig.FromJson(manifest.ConfigJson); }
-            catch (JsonException ex) { throw new InvalidDataException($"{manifestPath}: config_json is not a training config ({ex.Message})", ex); }
+            catch (JsonException ex) { throw new InvalidDataException($"{Path.Combine(entry.Directory, RunStore.ManifestFile)}: config_json is not a training config ({ex.Message})", ex); }
             var expected = e.Config with { Seed = cfg.Seed, Threads = cfg.Threads, Device = cfg.Device, Engine = cfg.Engine };
             if (expected.Hash != manifest.ConfigHash || cfg.Hash != manifest.ConfigHash) { stale++; continue; }
             if (seeds is not null && !seeds.Contains(manifest.Seed)) continue;
-            candidates.Add((manifest.ConfigHash, manifest.Seed, sub, manifest));
+            candidates.Add((manifest.ConfigHash, manifest.Seed, entry.Directory));
         }
         if (stale > 0) notes.Add($"{stale} cached run(s) of an older configuration of {e.Id} ignored");
         var best = candidates.GroupBy(c => c.Hash)
@@ -123,19 +115,9 @@ public static partial class ReportInputs
         return new ExperimentRuns(e, runs, notes);
     }
 
-    /// <summary><see cref="RunStore.Read"/> with every failure turned into an error naming the file.</summary>
-    public static RunRecord Read(string dir)
-    {
-        try
-        {
-            var r = RunStore.Read(dir);
-            foreach (var t in RunTables.All)
-                if (!r.Tables.ContainsKey(t)) throw new InvalidDataException($"{Path.Combine(dir, t + ".parquet")}: missing from the run directory");
-            return r;
-        }
-        catch (ParquetFormatException e) { throw new InvalidDataException(e.Message, e); }
-        catch (KeyNotFoundException e) { throw new InvalidDataException($"{dir}: {e.Message}", e); }
-    }
+    /// <summary>A complete run directory (every table present), else an error naming what is wrong.</summary>
+    public static RunRecord Read(string dir) =>
+        RunStore.IsComplete(dir, out _, out var why) ? RunStore.Read(dir) : throw new InvalidDataException(why);
 
     /// <summary>A split of MNIST, or null (with why) when its files are not there.</summary>
     public static MnistDataset? TryLoadSplit(string? dataDir, MnistSplit split, List<string> notes)

@@ -49,7 +49,7 @@ public sealed class KernelPinTests
         return RunStore.Read(dir);
     }
 
-    static double[] Losses(RunRecord r) => r[RunTables.Steps]["loss"].DoubleValues();
+    static float[] Losses(RunRecord r) => r.Steps.Losses.ToArray();
 
     /// <summary>A copy of the committed baselines of <see cref="Id"/>, so verification writes its received files outside the repository.</summary>
     static string BaselinesCopy(params string[] profiles)

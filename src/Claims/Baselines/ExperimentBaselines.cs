@@ -136,7 +136,7 @@ public static class ExperimentBaselines
         return failures;
     }
 
-    static Table Values(RunRecord run, string table) => new(run[table].Columns);   // provenance metadata differs run to run; the values must not
+    static Table Values(RunRecord run, string table) => new(run.Table(table).Columns);   // provenance metadata differs run to run; the values must not
 
     static bool HasBaseline(string root, string profile, string experimentId, Tier tier) =>
         Tables(tier).All(t => File.Exists(SnapshotPaths.For(root, profile, experimentId, SnapshotName(tier, t)).VerifiedParquet));

@@ -1,3 +1,4 @@
+using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using static MnistClaims.Claims.ClaimFactory;
 
@@ -78,14 +79,14 @@ public static class Doc000
             var exp = $"000-batch-{b}";
             foreach (var (column, label, def) in new[]
             {
-                ("train_acc", "Training Accuracy", "running accuracy over the epoch's batches"),
-                ("test_acc", "Testing Accuracy", "accuracy on the 10k test set after the epoch"),
-                ("train_loss", "Training Loss", "mean of the epoch's batch losses"),
-                ("test_loss", "Testing Loss", "sample-weighted mean cross-entropy on the test set"),
+                (EpochColumns.TrainAcc, "Training Accuracy", "running accuracy over the epoch's batches"),
+                (EpochColumns.TestAcc, "Testing Accuracy", "accuracy on the 10k test set after the epoch"),
+                (EpochColumns.TrainLoss, "Training Loss", "mean of the epoch's batch losses"),
+                (EpochColumns.TestLoss, "Testing Loss", "sample-weighted mean cross-entropy on the test set"),
             })
             {
-                var points = Documented(b, column).Select(p => (p.Epoch, Printed.Rounded(p.Value, 2))).ToArray();
-                yield return Curve($"000-batch-{b}-{column.Replace('_', '-')}", File,
+                var points = Documented(b, column.Name).Select(p => (p.Epoch, Printed.Rounded(p.Value, 2))).ToArray();
+                yield return Curve($"000-batch-{b}-{column.Name.Replace('_', '-')}", File,
                     $"Batch Size {b}, epochs 1-10, {label}: {string.Join(" ", points.Select(p => p.Item2.Text))}",
                     exp, column, def, points, "values printed to 2 decimals, taken as rounded");
             }

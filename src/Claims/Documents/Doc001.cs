@@ -1,3 +1,4 @@
+using MnistClaims.Core.Runs;
 using System.Globalization;
 using MnistClaims.Core.Training;
 using MnistClaims.Models;
@@ -69,14 +70,14 @@ public static class Doc001
             "the printed parts add up to the total",
             () => (94080 + 120 + 10080 + 84 + 840 + 10 == 105214, "94080 + 120 + 10080 + 84 + 840 + 10 = " + (94080 + 120 + 10080 + 84 + 840 + 10)));
 
-        yield return Value("001-test-accuracy", File, "Test accuracy: 97.210%", Exp, Metrics.Final("test_acc"),
+        yield return Value("001-test-accuracy", File, "Test accuracy: 97.210%", Exp, Metrics.Final(EpochColumns.TestAcc),
             "correct / 10000 on the test set after the last epoch", Printed.Rounded(TestAccPercent, 3, 0.01, "97.210%"), Assumed);
         yield return Value("001-miss-count", File, "Total number of misses: 569", Exp, Metrics.MissCount,
             "misclassified test images after training", Printed.Exactly(Misses, "569"), Assumed);
 
-        yield return Curve("001-train-accuracy-log", File, "Epoch 0 ... Training Accuracy: 79.83% ... Epoch 10 ... 95.18%", Exp, "train_acc",
+        yield return Curve("001-train-accuracy-log", File, "Epoch 0 ... Training Accuracy: 79.83% ... Epoch 10 ... 95.18%", Exp, EpochColumns.TrainAcc,
             "running accuracy over the epoch", Documented("train_acc").Select(p => (p.Epoch, Printed.Rounded(p.Value * 100, 2, 0.01))).ToArray(), Assumed);
-        yield return Curve("001-train-loss-log", File, "Epoch 0 Training Loss: 0.33522 ... Epoch 10 Training Loss: 0.12332", Exp, "train_loss_last",
+        yield return Curve("001-train-loss-log", File, "Epoch 0 Training Loss: 0.33522 ... Epoch 10 Training Loss: 0.12332", Exp, EpochColumns.TrainLossLast,
             "the last batch's loss of the epoch", Documented("train_loss_last").Select(p => (p.Epoch, Printed.Rounded(p.Value, 5))).ToArray(), Assumed);
 
         yield return Consistency("001-misses-vs-accuracy", File, "Total number of misses: 569 ... Test accuracy: 97.210%",

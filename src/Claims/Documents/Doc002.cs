@@ -99,21 +99,21 @@ public static class Doc002
             (6, 0.1006, 0.1654, 0.9725, 0.9594), (7, 0.0971, 0.1679, 0.9738, 0.9613), (8, 0.1023, 0.1718, 0.9742, 0.9624), (9, 0.0835, 0.1877, 0.9772, 0.9632), (10, 0.0850, 0.1501, 0.9779, 0.9681)]),
     ];
 
-    static readonly (string Column, string Label, string Definition, Func<(int, double, double, double, double), double> Pick)[] Columns =
+    static readonly (EpochColumn Column, string Label, string Definition, Func<(int, double, double, double, double), double> Pick)[] Columns =
     [
-        ("train_loss", "Train Loss", "running mean of the epoch's batch losses", r => r.Item2),
-        ("val_loss_batch_mean", "Val Loss", "mean of per-batch mean losses over the validation set at batch 64", r => r.Item3),
-        ("train_acc", "Train Acc", "running accuracy over the epoch's batches", r => r.Item4),
-        ("val_acc", "Val Acc", "accuracy on the 12k validation split after the epoch", r => r.Item5),
+        (EpochColumns.TrainLoss, "Train Loss", "running mean of the epoch's batch losses", r => r.Item2),
+        (EpochColumns.ValLossBatchMean, "Val Loss", "mean of per-batch mean losses over the validation set at batch 64", r => r.Item3),
+        (EpochColumns.TrainAcc, "Train Acc", "running accuracy over the epoch's batches", r => r.Item4),
+        (EpochColumns.ValAcc, "Val Acc", "accuracy on the 12k validation split after the epoch", r => r.Item5),
     ];
 
     public static IEnumerable<(int Epoch, double Value)> Documented(Log log, string column)
     {
-        var c = Columns.Single(x => x.Column == column);
+        var c = Columns.Single(x => x.Column.Name == column);
         return log.Rows.Select(r => (r.Epoch, c.Pick(r)));
     }
 
-    static double FinalVal(RunRecord r) => Metrics.Final("val_acc").Read(r);
+    static double FinalVal(RunRecord r) => Metrics.Final(EpochColumns.ValAcc).Read(r);
     static string V(double x) => SeedStats.Fmt(x);
 
     public static IEnumerable<Claim> Claims()
@@ -123,7 +123,7 @@ public static class Doc002
             {
                 var points = log.Rows.Select(r => (r.Epoch, Printed.Rounded(c.Pick(r), 4))).ToArray();
                 var quote = $"{log.Section}: {c.Label} = {string.Join(", ", points.Select(p => p.Item2.Text))}";
-                var idBase = $"002-{log.Name}-{c.Column.Replace("_batch_mean", "").Replace('_', '-')}";
+                var idBase = $"002-{log.Name}-{c.Column.Name.Replace("_batch_mean", "").Replace('_', '-')}";
                 if (log.AsWritten == log.AsRun)
                     yield return Curve(idBase, File, quote, log.AsRun, c.Column, c.Definition, points, Assumed);
                 else
@@ -144,7 +144,7 @@ public static class Doc002
             run => { double a = FinalVal(run("002-lr-0.001")), b = FinalVal(run(Base)); return (a < b, $"val_acc lr 0.001 = {V(a)}, lr 0.01 = {V(b)}"); }, Assumed);
         yield return Relation("002-batch-16-faster", File, "A smaller batch size, such as 16, may result in faster convergence",
             ["002-batch-16", "002-batch-256"], "as written: after epoch 1, batch 16 has a higher validation accuracy than batch 256",
-            run => { double a = Metrics.AtEpoch("val_acc", 1).Read(run("002-batch-16")), b = Metrics.AtEpoch("val_acc", 1).Read(run("002-batch-256")); return (a > b, $"epoch-1 val_acc b16 = {V(a)}, b256 = {V(b)}"); }, Assumed);
+            run => { double a = Metrics.AtEpoch(EpochColumns.ValAcc, 1).Read(run("002-batch-16")), b = Metrics.AtEpoch(EpochColumns.ValAcc, 1).Read(run("002-batch-256")); return (a > b, $"epoch-1 val_acc b16 = {V(a)}, b256 = {V(b)}"); }, Assumed);
         yield return Relation("002-batch-256-stable", File, "A larger batch size, such as 256, can provide more stable updates",
             ["002-batch-256", "002-batch-16"], "as written: the step losses of the last epoch vary less at batch 256 than at batch 16",
             run => { double a = LastEpochLossStd(run("002-batch-256")), b = LastEpochLossStd(run("002-batch-16")); return (a < b, $"std of last-epoch step losses b256 = {V(a)}, b16 = {V(b)}"); }, Assumed);
@@ -159,7 +159,7 @@ public static class Doc002
             run => { double a = FinalVal(run("002-width-32")), b = FinalVal(run("002-width-64")), c = FinalVal(run(Base)); return (a < b && b < c, $"val_acc w32 = {V(a)}, w64 = {V(b)}, w128 = {V(c)}"); }, Assumed);
         yield return Relation("002-l1-stalls", File, "L1Loss: Val Acc 0.0978 ... Val Loss 0.1011 (stalls near chance)",
             ["002-loss-l1"], "L1 on logits vs one-hot ends within 10% ± 3 points accuracy with a loss near 0.1 (what predicting all zeros gives)",
-            run => { var r = run("002-loss-l1"); double acc = FinalVal(r), loss = Metrics.Final("val_loss").Read(r); return (Math.Abs(acc - 0.10) < 0.03 && Math.Abs(loss - 0.1) < 0.005, $"val_acc = {V(acc)}, val_loss = {V(loss)}"); }, Assumed);
+            run => { var r = run("002-loss-l1"); double acc = FinalVal(r), loss = Metrics.Final(EpochColumns.ValLoss).Read(r); return (Math.Abs(acc - 0.10) < 0.03 && Math.Abs(loss - 0.1) < 0.005, $"val_acc = {V(acc)}, val_loss = {V(loss)}"); }, Assumed);
         yield return Relation("002-mse-below-ce", File, "MSELoss Val Acc 0.9294 vs CrossEntropyLoss 0.9681",
             ["002-loss-mse", Base], "MSE ends below cross-entropy in validation accuracy",
             run => { double a = FinalVal(run("002-loss-mse")), b = FinalVal(run(Base)); return (a < b, $"val_acc mse = {V(a)}, ce = {V(b)}"); }, Assumed);
@@ -188,10 +188,9 @@ public static class Doc002
 
     static double LastEpochLossStd(RunRecord r)
     {
-        var t = r[RunTables.Steps];
-        var epoch = t["epoch"]; var loss = t["loss"];
-        long last = epoch.GetInt64(t.RowCount - 1);
-        var xs = Enumerable.Range(0, t.RowCount).Where(i => epoch.GetInt64(i) == last).Select(loss.GetDouble).ToArray();
+        var steps = r.Steps;
+        int last = steps.Epoch(steps.Count - 1);
+        var xs = Enumerable.Range(0, steps.Count).Where(i => steps.Epoch(i) == last).Select(i => (double)steps.Loss(i)).ToArray();
         double m = xs.Average();
         return Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Length - 1));
     }

@@ -1,3 +1,4 @@
+using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using MnistClaims.Models;
 using static MnistClaims.Claims.ClaimFactory;
@@ -50,14 +51,14 @@ public static class Doc003
         {
             var exp = Experiments.Single(e => e.Id == $"003-hidden-{row.Layers}");
             var quote = $"| {row.Layers} | Gradient Descent | {row.Epochs} | 0.01 | {row.Train}% | {row.Test}%";
-            yield return Value($"003-hidden-{row.Layers}-train-accuracy", File, quote, exp.Id, Metrics.Final("train_acc"),
+            yield return Value($"003-hidden-{row.Layers}-train-accuracy", File, quote, exp.Id, Metrics.Final(EpochColumns.TrainAcc),
                 "running accuracy of the last epoch", Printed.FromText(row.Train + "%", 0.01), exp.Assumptions.ToArray());
-            yield return Value($"003-hidden-{row.Layers}-test-accuracy", File, quote, exp.Id, Metrics.Final("val_acc"),
+            yield return Value($"003-hidden-{row.Layers}-test-accuracy", File, quote, exp.Id, Metrics.Final(EpochColumns.ValAcc),
                 "accuracy on the 9,000 held-out images after the last epoch", Printed.FromText(row.Test + "%", 0.01), exp.Assumptions.ToArray());
         }
         yield return Relation("003-more-epochs-boost", File, "Epoch : 50 (Accuracy will boost on higher epochs.)",
             ["003-hidden-4"], "held-out accuracy after 50 epochs is higher than after 10",
-            run => { var r = run("003-hidden-4"); double a10 = Metrics.AtEpoch("val_acc", 10).Read(r), a50 = Metrics.AtEpoch("val_acc", 50).Read(r); return (a50 > a10, $"val_acc epoch 10 = {SeedStats.Fmt(a10)}, epoch 50 = {SeedStats.Fmt(a50)}"); },
+            run => { var r = run("003-hidden-4"); double a10 = Metrics.AtEpoch(EpochColumns.ValAcc, 10).Read(r), a50 = Metrics.AtEpoch(EpochColumns.ValAcc, 50).Read(r); return (a50 > a10, $"val_acc epoch 10 = {SeedStats.Fmt(a10)}, epoch 50 = {SeedStats.Fmt(a50)}"); },
             Assumed);
         yield return Consistency("003-duplicate-row", File, "| 4 | Gradient Descent | 50 | 0.01 | 74.56% | 73.899%",
             "the 4-hidden-layer row reports its own result", () => (false, "the 4-layer row (74.56% / 73.899%) repeats the 1-layer row digit for digit, though it trained 5x longer on a different network"));

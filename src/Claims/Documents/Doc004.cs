@@ -65,9 +65,9 @@ public static class Doc004
             var a = Experiments.Single(e => e.Id == exp).Assumptions.ToArray();
             if (r.Id != "004-h-split60")   // its training count is impossible, see the consistency check
                 yield return Value($"{exp}-train-correct", File, $"{r.Label}: Total Training Accuracy = {r.TrainCorrect}/{r.TrainTotal} ({r.TrainPct}%)", exp,
-                    Metrics.Final("train_correct"), "running correct count over the last epoch", Printed.Exactly(r.TrainCorrect), a);
+                    Metrics.Final(EpochColumns.TrainCorrect), "running correct count over the last epoch", Printed.Exactly(r.TrainCorrect), a);
             yield return Value($"{exp}-test-correct", File, $"{r.Label}: Total Testing Accuracy = ({r.TestCorrect}/10000)", exp,
-                Metrics.Final("test_correct"), "correct predictions on the 10k test set after the last epoch", Printed.Exactly(r.TestCorrect), a);
+                Metrics.Final(EpochColumns.TestCorrect), "correct predictions on the 10k test set after the last epoch", Printed.Exactly(r.TestCorrect), a);
             yield return Value($"{exp}-f1", File, $"{r.Label}: Testing f1 score: {r.F1}", exp, Metrics.F1(weighted: true),
                 "support-weighted mean of per-class F1 on the test set", Printed.FromText(r.F1), a);
             yield return Value($"{exp}-train-loss", File, $"{r.Label}: Total Training Loss = {r.Loss}", exp, Metrics.LossPerSample004(r.Batch),
@@ -79,15 +79,15 @@ public static class Doc004
         yield return Relation("004-normalization-helps", File, "Conclusion: Train-Test Accuracy increased when we normalize the images",
             ["004-b-lr0.001-norm", "004-a-lr0.001-raw"], "with Normalize(0.5, 0.5) both train and test accuracy end higher than with ToTensor only",
             run => { var (n, raw) = (run("004-b-lr0.001-norm"), run("004-a-lr0.001-raw"));
-                double tn = Metrics.Final("test_acc").Read(n), tr = Metrics.Final("test_acc").Read(raw), an = Metrics.Final("train_acc").Read(n), ar = Metrics.Final("train_acc").Read(raw);
+                double tn = Metrics.Final(EpochColumns.TestAcc).Read(n), tr = Metrics.Final(EpochColumns.TestAcc).Read(raw), an = Metrics.Final(EpochColumns.TrainAcc).Read(n), ar = Metrics.Final(EpochColumns.TrainAcc).Read(raw);
                 return (tn > tr && an > ar, $"test {SeedStats.Fmt(tn)} vs {SeedStats.Fmt(tr)}, train {SeedStats.Fmt(an)} vs {SeedStats.Fmt(ar)}"); }, Assumed);
         yield return Relation("004-normalization-slower", File, "but it takes more time to train the model when we normalize our data.",
             ["004-b-lr0.001-norm", "004-a-lr0.001-raw"], "the normalised run takes longer to train (hardware- and load-dependent)",
             run => { double n = Metrics.TrainMinutes.Read(run("004-b-lr0.001-norm")), raw = Metrics.TrainMinutes.Read(run("004-a-lr0.001-raw")); return (n > raw, $"{n:F3} vs {raw:F3} min"); }, Assumed);
         yield return Relation("004-lr-0.05-best", File, "Learning Rate = 0.05 ... Test Accuracy (Overall): 97% (9782/10000), the best result",
             ["004-f-lr0.05", "004-d-3hidden", "004-c-4hidden", "004-e-batch128"], "lr 0.05 ends with the highest test accuracy of the normalised [.., 64, 10] runs",
-            run => { double f = Metrics.Final("test_acc").Read(run("004-f-lr0.05"));
-                var others = new[] { "004-d-3hidden", "004-c-4hidden", "004-e-batch128" }.Select(e => Metrics.Final("test_acc").Read(run(e))).ToArray();
+            run => { double f = Metrics.Final(EpochColumns.TestAcc).Read(run("004-f-lr0.05"));
+                var others = new[] { "004-d-3hidden", "004-c-4hidden", "004-e-batch128" }.Select(e => Metrics.Final(EpochColumns.TestAcc).Read(run(e))).ToArray();
                 return (others.All(o => f > o), $"lr 0.05: {SeedStats.Fmt(f)}; others: {string.Join(", ", others.Select(SeedStats.Fmt))}"); }, Assumed);
         yield return Value("004-time-3-to-4-min", File, "Our data trained in between 3 to 4 min.", "004-d-3hidden", Metrics.TrainMinutes,
             "wall-clock minutes of 10 training epochs (hardware-dependent)", new Printed(3.5, 1, PrintMode.Rounded, "3 to 4 min"), Assumed);
@@ -146,7 +146,7 @@ public static class Doc004
             double Misfit(string exp)
             {
                 double z = 0;
-                foreach (var (metric, doc) in new[] { (Metrics.Final("test_correct"), (double)r.TestCorrect), (Metrics.F1(true), double.Parse(r.F1, CultureInfo.InvariantCulture)) })
+                foreach (var (metric, doc) in new[] { (Metrics.Final(EpochColumns.TestCorrect), (double)r.TestCorrect), (Metrics.F1(true), double.Parse(r.F1, CultureInfo.InvariantCulture)) })
                 {
                     var xs = ctx.Runs(exp).Select(metric.Read).ToArray();
                     double m = xs.Average(), sd = xs.Length > 1 ? Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Length - 1)) : 0;

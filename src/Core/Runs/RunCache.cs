@@ -1,14 +1,17 @@
-using MnistClaims.Core.Runs;
+using System.Globalization;
 using MnistClaims.Core.Training;
 
 namespace MnistClaims.Core.Runs;
 
+/// <summary>One run directory of the cache: where it is and what its name says it holds.</summary>
+public sealed record CacheEntry(string Directory, string Profile, string ExperimentId, string ConfigHash, long Seed);
+
 /// <summary>
-/// Finished runs keyed by (hardware profile, experiment, config hash, seed), so experiments shared by
-/// several claims, report builds and re-runs train once. Layout:
-/// <c>.cache/runs/&lt;profile&gt;/&lt;experiment&gt;/&lt;hash&gt;-s&lt;seed&gt;/</c>, where the profile names the hardware and the
-/// engine that runs the config (<see cref="HardwareProfile.For"/>). A cached run whose manifest disagrees with
-/// the config it is asked for is never reused. Tests do not use the cache: they check the code as it is.
+/// Finished runs keyed by (profile, experiment, config hash, seed), so experiments shared by several claims, report
+/// builds and re-runs train once. Layout, known only here: <c>.cache/runs/&lt;profile&gt;/&lt;experiment&gt;/&lt;hash&gt;-s&lt;seed&gt;/</c>,
+/// where the profile names what decides the bits and the engine that runs the config (<see cref="HardwareProfile.For"/>).
+/// A cached run whose manifest disagrees with the config it is asked for, or whose tables are incomplete, is never
+/// reused. Tests do not use the cache: they check the code as it is.
 /// </summary>
 public sealed class RunCache(string root)
 {
@@ -18,23 +21,36 @@ public sealed class RunCache(string root)
     public static RunCache Default() => new(
         Environment.GetEnvironmentVariable(EnvVar) is { Length: > 0 } r ? r : Path.Combine(RepoPaths.RequireRoot(), ".cache", "runs"));
 
-    public string PathFor(string experimentId, TrainConfig cfg) => Path.Combine(Root, HardwareProfile.For(cfg), experimentId, $"{cfg.Hash}-s{cfg.Seed}");
+    public string PathFor(string experimentId, TrainConfig cfg) => Path.Combine(Root, HardwareProfile.For(cfg), experimentId, EntryName(cfg.Hash, cfg.Seed));
 
+    static string EntryName(string hash, long seed) => $"{hash}-s{seed.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>True when a complete run of <paramref name="cfg"/> is cached (its manifest and table files; nothing is read).</summary>
+    public bool Contains(string experimentId, TrainConfig cfg) =>
+        RunStore.IsComplete(PathFor(experimentId, cfg), out var m, out _) && m!.ConfigHash == cfg.Hash && m.Seed == cfg.Seed;
+
+    /// <summary>The cached run of <paramref name="cfg"/>; false for a missing, stale or damaged entry (which is retrained, never trusted).</summary>
     public bool TryLoad(string experimentId, TrainConfig cfg, out RunRecord run)
     {
         run = null!;
         var dir = PathFor(experimentId, cfg);
-        if (!RunStore.Exists(dir)) return false;
-        try
+        if (!RunStore.IsComplete(dir, out var m, out _) || m!.ConfigHash != cfg.Hash || m.Seed != cfg.Seed) return false;
+        run = RunStore.Read(dir);
+        return true;
+    }
+
+    /// <summary>Every run directory cached for an experiment under a profile, whatever its configuration.</summary>
+    public IEnumerable<CacheEntry> Entries(string profile, string experimentId)
+    {
+        var dir = Path.Combine(Root, profile, experimentId);
+        if (!Directory.Exists(dir)) yield break;
+        foreach (var sub in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
         {
-            var r = RunStore.Read(dir);
-            if (r.Manifest.ConfigHash != cfg.Hash || r.Manifest.Seed != cfg.Seed) return false;
-            run = r;
-            return true;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            return false;   // a damaged cache entry is retrained, never trusted
+            var name = Path.GetFileName(sub);
+            int dash = name.LastIndexOf("-s", StringComparison.Ordinal);
+            if (dash != 16 || !name[..16].All(Uri.IsHexDigit) || !long.TryParse(name[(dash + 2)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed)) continue;
+            if (!RunStore.Exists(sub)) continue;
+            yield return new CacheEntry(sub, profile, experimentId, name[..16], seed);
         }
     }
 

@@ -4,21 +4,14 @@ using MnistClaims.Storage.Parquet;
 
 namespace MnistClaims.Core.Runs;
 
-/// <summary>A run directory on disk: four Parquet tables plus manifest.json.</summary>
-public sealed record RunRecord(string Directory, Manifest Manifest, IReadOnlyDictionary<string, Table> Tables)
-{
-    public Table this[string table] => Tables.TryGetValue(table, out var t) ? t
-        : throw new KeyNotFoundException($"{Directory}: run has no {table}.parquet");
-
-    public TrainConfig Config => TrainConfig.FromJson(Manifest.ConfigJson);
-}
-
+/// <summary>Run directories on disk: four Parquet tables plus manifest.json. The one writer and reader of their layout.</summary>
 public static class RunStore
 {
+    public const string ManifestFile = "manifest.json";
+
     /// <summary>
-    /// Writes a run directory atomically: everything goes to a sibling temp directory that is renamed
-    /// into place at the end, so a crash never leaves half a run. An existing run is never replaced
-    /// unless <paramref name="overwrite"/> is set.
+    /// Writes a run directory atomically: everything goes to a sibling temp directory that is renamed into place at the
+    /// end, so a crash never leaves half a run. An existing run is never replaced unless <paramref name="overwrite"/> is set.
     /// </summary>
     public static RunRecord Write(string directory, RunResult result, Manifest manifest, bool overwrite = false)
     {
@@ -41,7 +34,7 @@ public static class RunStore
             };
             foreach (var (name, table) in tables)
                 ParquetFile.Write(Path.Combine(tmp, name + ".parquet"), table);
-            File.WriteAllText(Path.Combine(tmp, "manifest.json"), manifest.ToJson());
+            File.WriteAllText(Path.Combine(tmp, ManifestFile), manifest.ToJson());
             if (Directory.Exists(directory))
             {
                 var old = Path.Combine(parent, $".{Path.GetFileName(directory)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -54,24 +47,53 @@ public static class RunStore
         }
         catch
         {
-            if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+            AtomicFile.TryDelete(tmp);
             throw;
         }
     }
 
-    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, "manifest.json"));
+    /// <summary>True when <paramref name="directory"/> has a manifest (it may still be damaged; see <see cref="IsComplete"/>).</summary>
+    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, ManifestFile));
 
-    public static RunRecord Read(string directory)
+    /// <summary>
+    /// A cheap completeness check without reading the tables: the manifest parses and every table file is there and
+    /// starts and ends with Parquet's magic bytes (a truncated write fails it).
+    /// </summary>
+    public static bool IsComplete(string directory, out Manifest? manifest, out string? why)
     {
-        var manifestPath = Path.Combine(directory, "manifest.json");
-        if (!File.Exists(manifestPath)) throw new FileNotFoundException($"{directory}: not a run directory (no manifest.json)", manifestPath);
-        var manifest = Manifest.FromJson(File.ReadAllText(manifestPath), manifestPath);
-        var tables = new Dictionary<string, Table>();
-        foreach (var name in RunTables.All)
+        manifest = null; why = null;
+        try
         {
-            var p = Path.Combine(directory, name + ".parquet");
-            if (File.Exists(p)) tables[name] = ParquetFile.Read(p);
+            manifest = ReadManifest(directory);
+            foreach (var t in RunTables.All)
+            {
+                var file = Path.Combine(directory, t + ".parquet");
+                if (!File.Exists(file)) { why = $"{file}: missing"; return false; }
+                if (!HasParquetMagic(file)) { why = $"{file}: not a complete Parquet file"; return false; }
+            }
+            return true;
         }
-        return new RunRecord(directory, manifest, tables);
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { why = e.Message; return false; }
     }
+
+    static bool HasParquetMagic(string file)
+    {
+        using var fs = File.OpenRead(file);
+        if (fs.Length < 12) return false;
+        Span<byte> head = stackalloc byte[4], tail = stackalloc byte[4];
+        fs.ReadExactly(head);
+        fs.Seek(-4, SeekOrigin.End);
+        fs.ReadExactly(tail);
+        return head.SequenceEqual("PAR1"u8) && tail.SequenceEqual("PAR1"u8);
+    }
+
+    public static Manifest ReadManifest(string directory)
+    {
+        var path = Path.Combine(directory, ManifestFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{directory}: not a run directory (no {ManifestFile})", path);
+        return Manifest.FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Opens a run directory: the manifest now, the tables when first used.</summary>
+    public static RunRecord Read(string directory) => new(Path.GetFullPath(directory), ReadManifest(directory));
 }

@@ -73,7 +73,6 @@ public sealed record FinalReport(long[,] Confusion, IReadOnlyList<ClassMetrics> 
                 misses.Add(new Miss(i, test.Labels[i], test.Predicted[i], test.Confidence[i]));
         }
         var rows = new List<ClassMetrics>();
-        double macroF1 = 0, weightedF1 = 0, macroP = 0, macroR = 0;
         for (int c = 0; c < classes; c++)
         {
             long tp = cm[c, c], support = 0, predicted = 0;
@@ -83,10 +82,22 @@ public sealed record FinalReport(long[,] Confusion, IReadOnlyList<ClassMetrics> 
             double r = support == 0 ? 0 : (double)tp / support;
             double f1 = p + r == 0 ? 0 : 2 * p * r / (p + r);
             rows.Add(new ClassMetrics(c, (int)support, (int)predicted, (int)tp, p, r, f1));
-            macroF1 += f1 / classes; macroP += p / classes; macroR += r / classes;
-            weightedF1 += f1 * support / test.Count;
         }
-        return new FinalReport(cm, rows, macroF1, weightedF1, macroP, macroR, misses);
+        return FromTables(cm, rows, misses);
+    }
+
+    /// <summary>The report from its per-class rows (macro and support-weighted averages computed here), as a run record stores it.</summary>
+    public static FinalReport FromTables(long[,] confusion, IReadOnlyList<ClassMetrics> rows, IReadOnlyList<Miss> misses)
+    {
+        int classes = rows.Count;
+        double total = rows.Sum(c => (double)c.Support);
+        double macroF1 = 0, weightedF1 = 0, macroP = 0, macroR = 0;
+        foreach (var c in rows)
+        {
+            macroF1 += c.F1 / classes; macroP += c.Precision / classes; macroR += c.Recall / classes;
+            weightedF1 += c.F1 * c.Support / total;
+        }
+        return new FinalReport(confusion, rows, macroF1, weightedF1, macroP, macroR, misses);
     }
 
     /// <summary>The most confidently wrong predictions first.</summary>

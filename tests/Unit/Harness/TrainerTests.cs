@@ -68,9 +68,14 @@ public sealed class TrainerTests
             RunStore.Write(dir, r, manifest);
             var back = RunStore.Read(dir);
             Assert.That(back.Manifest.ConfigHash, Is.EqualTo(r.Config.Hash));
-            Assert.That(back[RunTables.Steps].RowCount, Is.EqualTo(20));
-            Assert.That(back[RunTables.Epochs]["test_correct"].GetInt64(0), Is.EqualTo(r.Epochs[0].TestCorrect));
-            Assert.That(back[RunTables.Epochs].Metadata["mnist_claims.config_hash"], Is.EqualTo(r.Config.Hash));
+            Assert.That(back.Steps.Count, Is.EqualTo(20));
+            Assert.That(back.Steps.Losses, Is.EqualTo(r.Steps.Losses), "step losses read back bit for bit");
+            Assert.That(back.Epochs, Is.EqualTo(r.Epochs), "every epoch field read back as written");
+            Assert.That(back.Final.Confusion, Is.EqualTo(r.Final.Confusion));
+            Assert.That(back.Final.Classes, Is.EqualTo(r.Final.Classes));
+            Assert.That(back.Final.Misses, Is.EqualTo(r.Final.Misses));
+            Assert.That(back.Final.WeightedF1, Is.EqualTo(r.Final.WeightedF1));
+            Assert.That(back.Table(RunTables.Epochs).Metadata["mnist_claims.config_hash"], Is.EqualTo(r.Config.Hash));
             Assert.That(back.Manifest.MnistSha256["train-images-idx3-ubyte"], Is.EqualTo("ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"));
             var stamp = File.GetLastWriteTimeUtc(Path.Combine(dir, "manifest.json"));
             Assert.Throws<IOException>(() => RunStore.Write(dir, r, manifest));
