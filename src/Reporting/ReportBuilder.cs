@@ -5,6 +5,7 @@ using MnistClaims.Claims;
 using MnistClaims.Claims.Documents;
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
+using MnistClaims.Snapshots;
 using MnistClaims.Storage.Parquet;
 
 namespace MnistClaims.Reporting;
@@ -549,9 +550,9 @@ public sealed class ReportBuilder(ReportOptions o)
         }
         yield return new Row(figures);
         yield return new Heading(3, "Baseline diff", "profiles-diff");
-        if (o.BaselineDiffMarkdown is null)
+        if (o.BaselineDiff is null)
         {
-            yield return new Paragraph("No baseline diff (ReportOptions.BaselineDiffMarkdown is unset).", "note");
+            yield return new Paragraph("No baseline diff (ReportOptions.BaselineDiff is unset).", "note");
             yield break;
         }
         for (int i = 1; i < profiles.Length; i++)
@@ -559,7 +560,10 @@ public sealed class ReportBuilder(ReportOptions o)
             var a = Path.Combine(o.BaselinesDir!, profiles[0]);
             var b = Path.Combine(o.BaselinesDir!, profiles[i]);
             yield return new Paragraph(Rich.Of(new Strong($"{profiles[0]} (A) vs {profiles[i]} (B), table {table}")));
-            foreach (var blk in MarkdownTable.ToBlocks(o.BaselineDiffMarkdown(a, b, table))) yield return blk;
+            var diff = o.BaselineDiff(a, b, table);
+            if (diff.Rows.Count == 0) { yield return new Paragraph($"No differences ({diff.ComparedMetrics} metric(s) compared).", "note"); continue; }
+            yield return new TableBlock(DiffReport.Header, diff.Rows.Select(r => DiffReport.Cells(r).Select(c => (Rich)c).ToArray()).ToArray()) { Numeric = DiffReport.NumericColumns.ToHashSet() };
+            yield return new Paragraph($"{diff.Rows.Count(r => r.Verdict != DiffVerdict.WithinTolerance)} difference(s) in {diff.ComparedMetrics} metric(s) compared.", "note");
         }
     }
 
@@ -596,58 +600,5 @@ public sealed class ReportBuilder(ReportOptions o)
         var gp = new Gnuplot(o.GnuplotExecutable).Version();
         rows.Add(["charts", gp ?? "gnuplot not found"]);
         yield return new TableBlock(["item", "value"], rows);
-    }
-}
-
-/// <summary>Turns Markdown that other tools print (paragraph lines and pipe tables) into report blocks.</summary>
-public static class MarkdownTable
-{
-    public static IReadOnlyList<Block> ToBlocks(string markdown)
-    {
-        var blocks = new List<Block>();
-        var lines = markdown.Replace("\r", "").Split('\n');
-        var para = new List<string>();
-        void FlushPara() { if (para.Count > 0) { blocks.Add(new Paragraph(string.Join(" ", para).Replace("`", ""))); para.Clear(); } }
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].TrimEnd();
-            if (line.StartsWith('|') && i + 1 < lines.Length && IsSeparator(lines[i + 1]))
-            {
-                FlushPara();
-                var header = Cells(line);
-                var numeric = new HashSet<int>(Cells(lines[i + 1]).Select((c, k) => (c, k)).Where(x => x.c.EndsWith(':') && !x.c.StartsWith(':')).Select(x => x.k));
-                var rows = new List<IReadOnlyList<Rich>>();
-                i += 2;
-                for (; i < lines.Length && lines[i].TrimStart().StartsWith('|'); i++) rows.Add(Cells(lines[i]).Select(c => (Rich)c).ToArray());
-                i--;
-                blocks.Add(new TableBlock(header, rows) { Numeric = numeric });
-            }
-            else if (line.Trim().Length == 0) FlushPara();
-            else para.Add(line.Trim());
-        }
-        FlushPara();
-        return blocks;
-    }
-
-    static bool IsSeparator(string line)
-    {
-        var t = line.Trim();
-        return t.StartsWith('|') && t.Length > 2 && t.All(ch => ch is '|' or '-' or ':' or ' ');
-    }
-
-    static string[] Cells(string line)
-    {
-        var t = line.Trim();
-        if (t.StartsWith('|')) t = t[1..];
-        if (t.EndsWith('|') && !t.EndsWith("\\|", StringComparison.Ordinal)) t = t[..^1];
-        var cells = new List<string>(); var cur = new System.Text.StringBuilder();
-        for (int i = 0; i < t.Length; i++)
-        {
-            if (t[i] == '\\' && i + 1 < t.Length && t[i + 1] == '|') { cur.Append('|'); i++; }
-            else if (t[i] == '|') { cells.Add(cur.ToString().Trim()); cur.Clear(); }
-            else cur.Append(t[i]);
-        }
-        cells.Add(cur.ToString().Trim());
-        return [.. cells];
     }
 }

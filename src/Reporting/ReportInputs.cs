@@ -29,8 +29,8 @@ public sealed record ReportOptions
     public int Parallel { get; init; } = 2;
     public string GnuplotExecutable { get; init; } = "gnuplot";
     public TimeSpan GnuplotTimeout { get; init; } = TimeSpan.FromSeconds(60);
-    /// <summary>Markdown of a baseline diff of one table between two profile directories; see <see cref="BaselineDiffHook"/>.</summary>
-    public Func<string, string, string, string>? BaselineDiffMarkdown { get; init; } = BaselineDiffHook.Find();
+    /// <summary>The baseline diff of one table between two profile directories (data the report renders); see <see cref="BaselineDiffHook"/>.</summary>
+    public Func<string, string, string, DiffReport>? BaselineDiff { get; init; } = BaselineDiffHook.Find();
     public IReadOnlyList<Experiment> Experiments { get; init; } = Registry.Experiments;
     public IReadOnlyList<Claim> Claims { get; init; } = Registry.Claims;
     public IReadOnlyList<string> Documents { get; init; } = Registry.Documents;
@@ -38,17 +38,17 @@ public sealed record ReportOptions
 }
 
 /// <summary>
-/// The hook through which the report includes <see cref="BaselineDiff"/>'s Markdown table: the same
-/// comparison as <c>harness diff baselines/A baselines/B --tables T --format markdown</c> (exact, timing
-/// columns ignored). Replace <see cref="ReportOptions.BaselineDiffMarkdown"/> to change it.
+/// The hook through which the report includes a <see cref="Snapshots.BaselineDiff"/>: the same comparison as
+/// <c>harness diff baselines/A baselines/B --tables T</c> (exact, timing columns ignored), handed over as data.
+/// Replace <see cref="ReportOptions.BaselineDiff"/> to change it.
 /// </summary>
 public static class BaselineDiffHook
 {
-    public static Func<string, string, string, string>? Find() => (a, b, table) => BaselineDiff.Diff(a, b, new DiffOptions
+    public static Func<string, string, string, DiffReport>? Find() => (a, b, table) => Snapshots.BaselineDiff.Diff(a, b, new DiffOptions
     {
         Tables = [table],
         Tolerances = new ToleranceSet(new Tolerance(0, 0), ["train_seconds", "eval_seconds", "seconds"]),
-    }).ToMarkdown();
+    });
 }
 
 /// <summary>The cached runs of one experiment that match its registry configuration.</summary>

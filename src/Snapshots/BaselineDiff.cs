@@ -38,7 +38,7 @@ public sealed record DiffRow(
 
 public sealed class DiffReport
 {
-    internal DiffReport(string dirA, string dirB, IReadOnlyList<DiffRow> rows, int compared)
+    public DiffReport(string dirA, string dirB, IReadOnlyList<DiffRow> rows, int compared)
     {
         DirA = dirA;
         DirB = dirB;
@@ -53,9 +53,14 @@ public sealed class DiffReport
     public int ComparedMetrics { get; }
     public bool HasDifferences => Rows.Any(r => r.Verdict != DiffVerdict.WithinTolerance);
 
-    private static readonly string[] Header = { "experiment", "table", "metric", "A (final)", "B (final)", "delta", "rel delta", "max row delta", "first separation", "tolerance", "verdict" };
+    /// <summary>The column headings of every rendering (text, Markdown, the HTML report).</summary>
+    public static readonly IReadOnlyList<string> Header = new[] { "experiment", "table", "metric", "A (final)", "B (final)", "delta", "rel delta", "max row delta", "first separation", "tolerance", "verdict" };
 
-    private static string[] Cells(DiffRow r) => new[]
+    /// <summary>Which of <see cref="Header"/>'s columns hold numbers (right-aligned).</summary>
+    public static readonly IReadOnlySet<int> NumericColumns = new HashSet<int> { 3, 4, 5, 6, 7 };
+
+    /// <summary>One row's cells, formatted as every rendering shows them.</summary>
+    public static string[] Cells(DiffRow r) => new[]
     {
         r.Experiment, r.Table, r.Metric, Num(r.FinalA), Num(r.FinalB), Num(r.Delta), Rel(r.RelativeDelta), Num(r.MaxRowDelta),
         r.FirstSeparation ?? "", r.Tolerance.ToString(), VerdictText(r.Verdict),
@@ -65,9 +70,9 @@ public sealed class DiffReport
     {
         var sb = new StringBuilder($"A: {DirA}\nB: {DirB}\n");
         if (Rows.Count == 0) return sb.Append($"No differences ({ComparedMetrics} metric(s) compared).\n").ToString();
-        var rows = new List<string[]> { Header };
+        var rows = new List<string[]> { Header.ToArray() };
         rows.AddRange(Rows.Select(Cells));
-        sb.Append(TableText.Align(rows, new[] { false, false, false, true, true, true, true, true, false, false, false }));
+        sb.Append(TableText.Align(rows, Header.Select((_, i) => NumericColumns.Contains(i)).ToArray()));
         sb.Append($"{Rows.Count(r => r.Verdict != DiffVerdict.WithinTolerance)} difference(s) in {ComparedMetrics} metric(s) compared.\n");
         return sb.ToString();
     }
@@ -78,7 +83,7 @@ public sealed class DiffReport
         sb.Append($"A: `{DirA}`  \nB: `{DirB}`\n\n");
         if (Rows.Count == 0) return sb.Append($"No differences ({ComparedMetrics} metric(s) compared).\n").ToString();
         sb.Append("| ").Append(string.Join(" | ", Header)).Append(" |\n");
-        sb.Append("|").Append(string.Join("|", Header.Select((_, i) => i is >= 3 and <= 7 ? "---:" : "---"))).Append("|\n");
+        sb.Append("|").Append(string.Join("|", Header.Select((_, i) => NumericColumns.Contains(i) ? "---:" : "---"))).Append("|\n");
         foreach (var r in Rows)
             sb.Append("| ").Append(string.Join(" | ", Cells(r).Select(c => c.Replace("|", "\\|")))).Append(" |\n");
         return sb.ToString();

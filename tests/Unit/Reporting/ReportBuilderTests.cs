@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using MnistClaims.Claims;
 using MnistClaims.Claims.Documents;
 using MnistClaims.Reporting;
+using MnistClaims.Snapshots;
 
 namespace MnistClaims.Tests.Unit.Reporting;
 
@@ -137,14 +138,16 @@ public class ReportBuilderTests
         d.WriteBaseline("cpu-a", Doc001.Exp, 1);
         d.WriteBaseline("cuda-b", Doc001.Exp, 2);
         var calls = new List<(string, string, string)>();
-        var options = d.Options() with { BaselineDiffMarkdown = (a, b, t) => { calls.Add((a, b, t)); return "| experiment | verdict |\n|---|---|\n| 001 | changed |\n"; } };
+        var row = new DiffRow(Doc001.Exp, "epochs", "test_acc", 0.97, 0.975, 0.005, 0.005, 0.01, "epoch=2", MnistClaims.Snapshots.Tolerance.Exact, DiffVerdict.Better);
+        var options = d.Options() with { BaselineDiff = (a, b, t) => { calls.Add((a, b, t)); return new DiffReport(a, b, [row], 12); } };
         new ReportBuilder(options).Build();
         var html = File.ReadAllText(Path.Combine(d.Out, "index.html"));
         Assert.That(File.Exists(Path.Combine(d.Out, "img", $"base-{Doc001.Exp}.svg")), Is.True);
         Assert.That(calls, Has.Count.EqualTo(1));
         Assert.That(calls[0].Item1, Does.EndWith("cpu-a"));
         Assert.That(calls[0].Item3, Is.EqualTo("epochs"), "full-run tables are compared when two profiles have them");
-        Assert.That(html, Does.Contain("<td>changed</td>"));
+        Assert.That(html, Does.Contain("<td>better</td>").And.Contain("<td>epoch=2</td>"), "the diff's rows, rendered from its data");
+        Assert.That(html, Does.Contain("1 difference(s) in 12 metric(s) compared"));
     }
 
     [Test]

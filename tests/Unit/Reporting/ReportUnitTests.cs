@@ -163,18 +163,6 @@ public class MarkdownTests
     }
 
     [Test]
-    public void MarkdownTable_ParsesPipeTablesFromOtherTools()
-    {
-        var blocks = MarkdownTable.ToBlocks("A: `x`  \nB: `y`\n\n| experiment | delta |\n|---|---:|\n| e1 | 0.5 |\n| a\\|b | 1 |\n");
-        Assert.That(blocks, Has.Count.EqualTo(2));
-        var t = (TableBlock)blocks[1];
-        Assert.That(t.Header, Is.EqualTo(new[] { "experiment", "delta" }));
-        Assert.That(t.Rows, Has.Count.EqualTo(2));
-        Assert.That(t.Rows[1][0].PlainText, Is.EqualTo("a|b"));
-        Assert.That(t.Numeric, Does.Contain(1));
-    }
-
-    [Test]
     public void Html_EscapesTextAndColoursVerdicts()
     {
         var html = HtmlRenderer.Render("t", [new Paragraph(Rich.Of(new Txt("<script>"), new Badge("REPRODUCED", VerdictStyle.Kind("REPRODUCED"))))]);
