@@ -11,7 +11,8 @@ internal static class ParquetFraming
 {
     private static ReadOnlySpan<byte> Magic => "PAR1"u8;
 
-    public static void Check(ReadOnlySpan<byte> bytes, string file)
+    /// <summary>Returns where the footer lies.</summary>
+    public static (int Start, int Length) Check(ReadOnlySpan<byte> bytes, string file)
     {
         if (bytes.Length < 12)
             throw new ParquetFormatException(file, $"file is {bytes.Length} bytes; expected at least 12 bytes (PAR1 magic, footer length, PAR1 magic) - truncated or not a parquet file");
@@ -22,6 +23,7 @@ internal static class ParquetFraming
         int footerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes[^8..]);
         if (footerLength <= 0 || footerLength > bytes.Length - 12)
             throw new ParquetFormatException(file, $"footer length {footerLength} is invalid for a file of {bytes.Length} bytes; expected 1..{bytes.Length - 12} - file truncated or corrupt");
+        return (bytes.Length - 8 - footerLength, footerLength);
     }
 
     private static string Hex(ReadOnlySpan<byte> b) => "0x" + Convert.ToHexString(b);

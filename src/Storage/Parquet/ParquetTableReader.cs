@@ -77,7 +77,7 @@ internal static class ParquetTableReader
             _ when t == typeof(byte[]) || t == typeof(ReadOnlyMemory<byte>) => "BYTE_ARRAY without STRING annotation (binary)",
             _ => $"{t.Name} (as Parquet.Net reads it)",
         };
-        throw new ParquetFormatException(file, $"unsupported type {what} in column '{f.Name}' of file '{file}' (supported: INT32, INT64, FLOAT, DOUBLE, BOOLEAN, UTF-8 strings)");
+        throw new ParquetFormatException(file, $"unsupported type {what} in column '{f.Name}' (supported: INT32, INT64, FLOAT, DOUBLE, BOOLEAN, UTF-8 strings)");
     }
 
     private static int CountRows(ParquetReader reader, string file)

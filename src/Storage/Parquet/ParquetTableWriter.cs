@@ -14,6 +14,7 @@ internal static class ParquetTableWriter
     public static async Task WriteAsync(Stream output, Table table, ParquetWriteOptions options, string file)
     {
         if (options.RowGroupSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "RowGroupSize must be positive");
+        if (table.Columns.Count == 0) throw new ArgumentException($"{file}: a Parquet file needs at least one column; the table has none", nameof(table));
         var fields = table.Columns.Select(FieldFor).ToArray();
         var parquetOptions = new ParquetOptions
         {

@@ -6,14 +6,18 @@ namespace MnistClaims.Tests.Unit.Storage;
 [TestFixture]
 public class ParquetCorruptionTests
 {
-    private static byte[] Valid() => ParquetFile.WriteToBytes(ParquetTestData.AllTypes(20), new ParquetWriteOptions { RowGroupSize = 8 });
+    private const string Name = "runs/x/epochs.parquet";
 
-    private static void AssertFails(byte[] bytes, params string[] fragments)
+    private static byte[] Valid(ParquetCodec codec = ParquetCodec.Gzip) =>
+        ParquetFile.WriteToBytes(ParquetTestData.AllTypes(20), new ParquetWriteOptions { Codec = codec, RowGroupSize = 8 });
+
+    private static ParquetFormatException AssertFails(byte[] bytes, params string[] fragments)
     {
-        var ex = Assert.Throws<ParquetFormatException>(() => ParquetFile.Read(bytes, "runs/x/epochs.parquet"));
-        Assert.That(ex!.Message, Does.Contain("runs/x/epochs.parquet"));
-        Assert.That(ex.FileName, Is.EqualTo("runs/x/epochs.parquet"));
+        var ex = Assert.Throws<ParquetFormatException>(() => ParquetFile.Read(bytes, Name))!;
+        Assert.That(ex.Message, Does.StartWith(Name + ": "));
+        Assert.That(ex.FileName, Is.EqualTo(Name));
         foreach (var f in fragments) Assert.That(ex.Message, Does.Contain(f));
+        return ex;
     }
 
     [Test]
@@ -24,15 +28,15 @@ public class ParquetCorruptionTests
     {
         var b = Valid();
         b[0] = (byte)'X';
-        AssertFails(b, "magic");
+        AssertFails(b, "expected magic 'PAR1' at start of file", "not a parquet file");
     }
 
     [Test]
     public void Truncated_File_MissingTrailingMagic()
     {
         var b = Valid();
-        AssertFails(b[..(b.Length - 3)], "magic");
-        AssertFails(b[..(b.Length / 2)], "magic");
+        AssertFails(b[..(b.Length - 3)], "magic", "truncated");
+        AssertFails(b[..(b.Length / 2)], "magic", "truncated");
     }
 
     [Test]
@@ -51,7 +55,7 @@ public class ParquetCorruptionTests
         var b = Valid();
         int len = BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(b.Length - 8));
         for (int i = b.Length - 8 - len; i < b.Length - 8; i++) b[i] = 0xFF;
-        AssertFails(b);
+        AssertFails(b, "corrupt file footer");
     }
 
     [Test]
@@ -62,15 +66,26 @@ public class ParquetCorruptionTests
         int len = BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(b.Length - 8));
         var footer = b[(b.Length - 8 - len)..];
         var cut = b[..60].Concat(footer).ToArray();
-        AssertFails(cut);
+        AssertFails(cut, "column '");
     }
 
     [Test]
-    public void Corrupted_Page_Bytes()
+    public void Corrupted_Page_Header_Names_The_Column_And_Row_Group()
     {
-        var b = ParquetFile.WriteToBytes(ParquetTestData.AllTypes(20), new ParquetWriteOptions { Codec = ParquetCodec.Gzip });
-        for (int i = 20; i < 200; i++) b[i] ^= 0x5A;
-        AssertFails(b);
+        var b = Valid();
+        var chunk = ParquetMeta.Chunk(ParquetMeta.Read(b), 1, "f64");
+        for (long i = chunk.DataPageOffset; i < chunk.DataPageOffset + 8; i++) b[i] = 0xFF;
+        AssertFails(b, "corrupt data in column 'f64' of row group 1");
+    }
+
+    [Test]
+    public void Corrupted_Compressed_Data_Names_The_Column()
+    {
+        var b = Valid(ParquetCodec.Gzip);
+        var chunk = ParquetMeta.Chunk(ParquetMeta.Read(b), 0, "s");
+        long end = chunk.DataPageOffset + chunk.TotalCompressedSize;
+        for (long i = end - 12; i < end; i++) b[i] ^= 0x5A; // the page's gzip stream ends there: its deflate tail, CRC and length
+        AssertFails(b, "column 's'");
     }
 
     [Test]
@@ -78,24 +93,5 @@ public class ParquetCorruptionTests
     {
         var ex = Assert.Throws<FileNotFoundException>(() => ParquetFile.Read("/nonexistent/dir/epochs.parquet"));
         Assert.That(ex!.Message, Does.Contain("/nonexistent/dir/epochs.parquet"));
-    }
-}
-
-[TestFixture]
-public class ParquetUnsupportedEncodingTests
-{
-    [Test]
-    public void Unsupported_Value_Encoding_Names_Encoding_Column_And_File()
-    {
-        var t = new Table(new[] { Column.Boolean("flag", new[] { true, false, true }) });
-        var b = ParquetFile.WriteToBytes(t, new ParquetWriteOptions { Codec = ParquetCodec.Uncompressed });
-        // First page header starts at offset 4: ... 0x2C (field 5, struct DataPageHeader) 0x15 <num_values> 0x15 <encoding=0>
-        int i = Array.IndexOf(b, (byte)0x2C, 4);
-        Assert.That(b[i + 1], Is.EqualTo((byte)0x15));
-        Assert.That(b[i + 3], Is.EqualTo((byte)0x15));
-        Assert.That(b[i + 4], Is.EqualTo((byte)0x00));
-        b[i + 4] = 10; // zigzag(5) = DELTA_BINARY_PACKED, invalid for booleans
-        var ex = Assert.Throws<ParquetFormatException>(() => ParquetFile.Read(b, "weird.parquet"));
-        Assert.That(ex!.Message, Does.Contain("unsupported encoding DELTA_BINARY_PACKED in column 'flag' of file 'weird.parquet'"));
     }
 }
