@@ -13,8 +13,9 @@ internal static class ParquetTableReader
 
     public static async Task<Table> ReadAsync(byte[] bytes, string file)
     {
-        ParquetFraming.Check(bytes, file);
-        using var stream = new MemoryStream(bytes, writable: false);
+        var (footerStart, footerLength) = ParquetFraming.Check(bytes, file);
+        FooterCheck.Check(bytes, footerStart, footerLength, file);
+        using var stream = new EndCheckedStream(bytes);
         ParquetReader reader;
         try { reader = await ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: true); }
         catch (Exception ex) { throw Wrap(file, "corrupt file footer (file metadata)", ex); }

@@ -88,6 +88,44 @@ public class ParquetCorruptionTests
         AssertFails(b, "column 's'");
     }
 
+    /// <summary>
+    /// Whatever single byte is damaged and wherever the file is cut, reading either succeeds (a value byte changed)
+    /// or throws <see cref="ParquetFormatException"/> naming the file: never an exception from inside the library,
+    /// and never a hang (Parquet.Net alone spins forever on some damaged footers and page headers; see FooterCheck).
+    /// A small file keeps this quick: a damaged length can make the library allocate up to 2 GiB before it fails.
+    /// </summary>
+    [TestCase(ParquetCodec.Uncompressed)]
+    [TestCase(ParquetCodec.Gzip)]
+    public void Any_Single_Damage_Gives_Only_ParquetFormatException(ParquetCodec codec)
+    {
+        var table = new Table(new[]
+        {
+            Column.Int32("i", new[] { 1, -2, 3, 4, 5 }),
+            Column.Double("d", new[] { 0.5, double.NaN, -0.0, 1e300, 2 }),
+            Column.OptionalString("s", new[] { "a", null, "ü", "", "x" }),
+            Column.Boolean("b", new bool?[] { true, null, false, true, null }),
+        }, new Dictionary<string, string> { ["k"] = "v" });
+        var valid = ParquetFile.WriteToBytes(table, new ParquetWriteOptions { Codec = codec, RowGroupSize = 3 });
+        int rejected = 0;
+        void Check(byte[] bytes, string what)
+        {
+            // A read of 1 KiB takes milliseconds, a 2 GiB allocation before the failure a few seconds: 60 s is a hang.
+            var read = Task.Run(() => ParquetFile.Read(bytes, Name));
+            try { if (!read.Wait(TimeSpan.FromSeconds(60))) Assert.Fail($"{what}: no answer after 60 s (the reader spins)"); }
+            catch (AggregateException ae) when (ae.InnerException is ParquetFormatException ex && ex.Message.StartsWith(Name + ": ", StringComparison.Ordinal)) { rejected++; }
+            catch (AggregateException ae) { Assert.Fail($"{what}: {ae.InnerException!.GetType().Name} escaped: {ae.InnerException.Message}"); }
+        }
+        for (int i = 0; i < valid.Length; i++)
+        {
+            var b = (byte[])valid.Clone();
+            b[i] ^= 0xFF;
+            Check(b, $"byte {i} of {valid.Length} flipped");
+        }
+        for (int n = 0; n < valid.Length; n++) Check(valid[..n], $"cut to {n} of {valid.Length} bytes");
+        TestContext.Out.WriteLine($"{codec}: {valid.Length} bytes, {2 * valid.Length} damaged copies, {rejected} rejected");
+        Assert.That(rejected, Is.GreaterThanOrEqualTo(valid.Length), "every cut copy at least is rejected");
+    }
+
     [Test]
     public void Missing_File_Throws_FileNotFound_With_Path()
     {
