@@ -20,11 +20,8 @@ public class ParquetRoundTripTests
         try { Directory.Delete(_dir, true); } catch { }
     }
 
-    [TestCase(ParquetCodec.Uncompressed)]
-    [TestCase(ParquetCodec.Gzip)]
-    [TestCase(ParquetCodec.Snappy)]
-    [TestCase(ParquetCodec.Zstd)]
-    public void AllTypes_RoundTrip(ParquetCodec codec)
+    [Test]
+    public void AllTypes_RoundTrip([Values] ParquetCodec codec)
     {
         var t = ParquetTestData.AllTypes();
         var bytes = ParquetFile.WriteToBytes(t, new ParquetWriteOptions { Codec = codec });
@@ -35,11 +32,8 @@ public class ParquetRoundTripTests
         Assert.That(back.Metadata, Is.EquivalentTo(t.Metadata));
     }
 
-    [TestCase(ParquetCodec.Uncompressed)]
-    [TestCase(ParquetCodec.Gzip)]
-    [TestCase(ParquetCodec.Snappy)]
-    [TestCase(ParquetCodec.Zstd)]
-    public void SpecialFloats_RoundTrip_BitExact(ParquetCodec codec)
+    [Test]
+    public void SpecialFloats_RoundTrip_BitExact([Values] ParquetCodec codec)
     {
         var t = ParquetTestData.SpecialFloats();
         var back = ParquetFile.Read(ParquetFile.WriteToBytes(t, new ParquetWriteOptions { Codec = codec, RowGroupSize = 5 }), "floats.parquet");
