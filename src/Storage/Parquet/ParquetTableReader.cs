@@ -40,7 +40,9 @@ internal static class ParquetTableReader
                 offset += groupRows;
             }
 
-            var metadata = reader.CustomMetadata.ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
+            Dictionary<string, string> metadata;
+            try { metadata = reader.CustomMetadata.ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal); }
+            catch (Exception ex) { throw Wrap(file, "corrupt key/value metadata", ex); }
             try { return new Table(columns.Select(c => c.ToColumn()), metadata); }
             catch (ArgumentException ex) { throw new ParquetFormatException(file, $"invalid schema: {ex.Message}", ex); }
         }

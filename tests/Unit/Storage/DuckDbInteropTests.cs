@@ -201,7 +201,11 @@ public class DuckDbInteropTests
         var meta = ParquetMeta.Read(path);
         var encodings = meta.RowGroups.SelectMany(g => g.Columns).SelectMany(c => c.MetaData!.Encodings).ToHashSet();
         TestContext.Out.WriteLine("V2 encodings: " + Encodings(meta));
-        Assert.That(encodings, Is.SupersetOf(new[] { Parquet.Meta.Encoding.DELTA_BINARY_PACKED, Parquet.Meta.Encoding.RLE_DICTIONARY }),
+        Assert.That(encodings, Is.SupersetOf(new[]
+            {
+                Parquet.Meta.Encoding.DELTA_BINARY_PACKED, Parquet.Meta.Encoding.BYTE_STREAM_SPLIT,
+                Parquet.Meta.Encoding.DELTA_LENGTH_BYTE_ARRAY, Parquet.Meta.Encoding.RLE_DICTIONARY,
+            }),
             "the V2 writer is expected to use the delta and dictionary encodings this test is about");
         var t = ParquetFile.Read(path);
         AssertMatchesDuck(t, DuckDb.Query($"SELECT * FROM read_parquet({DuckDb.Quote(path)})"));
