@@ -103,7 +103,7 @@ public sealed class AcceptResult
 /// </summary>
 public static class SnapshotStore
 {
-    public static readonly ParquetWriteOptions BaselineWriteOptions = new() { Codec = ParquetCodec.Gzip, CreatedBy = "mnist-claims snapshot" };
+    public static readonly ParquetWriteOptions BaselineWriteOptions = new() { Codec = ParquetCodec.Gzip };
 
     public static string AcceptCommand(string experimentId, string profile) =>
         $"dotnet run --project src/Harness -- accept {experimentId} --profile {profile}";

@@ -4,7 +4,7 @@ namespace MnistClaims.Storage.Parquet;
 
 public enum ParquetType { Int32, Int64, Float, Double, Boolean, String }
 
-public enum ParquetCodec { Uncompressed, Gzip }
+public enum ParquetCodec { Uncompressed, Gzip, Snappy, Zstd }
 
 /// <summary>
 /// One named, typed column. Values are stored in a typed array; optional columns also keep a "defined" mask

@@ -37,22 +37,3 @@ public sealed class Table
 
     public override string ToString() => $"Table[{RowCount} rows: {string.Join(", ", Columns)}]";
 }
-
-public sealed class ParquetWriteOptions
-{
-    public ParquetCodec Codec { get; init; } = ParquetCodec.Gzip;
-    public int RowGroupSize { get; init; } = 1 << 20;
-    public string CreatedBy { get; init; } = "mnist-claims";
-}
-
-/// <summary>Malformed, truncated or unsupported Parquet input. The message names the file and what was expected.</summary>
-public sealed class ParquetFormatException : Exception
-{
-    public ParquetFormatException(string fileName, string message, Exception? inner = null)
-        : base(message.Contains(fileName, StringComparison.Ordinal) ? message : $"{fileName}: {message}", inner)
-    {
-        FileName = fileName;
-    }
-
-    public string FileName { get; }
-}

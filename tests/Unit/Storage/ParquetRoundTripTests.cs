@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
 using MnistClaims.Storage.Parquet;
-using MnistClaims.Storage.Parquet.Format;
 
 namespace MnistClaims.Tests.Unit.Storage;
 
@@ -23,15 +20,24 @@ public class ParquetRoundTripTests
         try { Directory.Delete(_dir, true); } catch { }
     }
 
-    [TestCase(ParquetCodec.Uncompressed)]
-    [TestCase(ParquetCodec.Gzip)]
-    public void AllTypes_RoundTrip(ParquetCodec codec)
+    [Test]
+    public void AllTypes_RoundTrip([Values] ParquetCodec codec)
     {
         var t = ParquetTestData.AllTypes();
         var bytes = ParquetFile.WriteToBytes(t, new ParquetWriteOptions { Codec = codec });
+        Assert.That(ParquetMeta.Read(bytes).RowGroups[0].Columns.Select(c => c.MetaData!.Codec.ToString()),
+            Has.All.EqualTo(codec == ParquetCodec.Uncompressed ? "UNCOMPRESSED" : codec.ToString().ToUpperInvariant()), "the codec asked for is the one written");
         var back = ParquetFile.Read(bytes, "mem.parquet");
         ParquetTestData.AssertTablesEqual(back, t);
         Assert.That(back.Metadata, Is.EquivalentTo(t.Metadata));
+    }
+
+    [Test]
+    public void SpecialFloats_RoundTrip_BitExact([Values] ParquetCodec codec)
+    {
+        var t = ParquetTestData.SpecialFloats();
+        var back = ParquetFile.Read(ParquetFile.WriteToBytes(t, new ParquetWriteOptions { Codec = codec, RowGroupSize = 5 }), "floats.parquet");
+        ParquetTestData.AssertTablesEqual(back, t); // compares float and double bits, NaN payloads and the sign of zero included
     }
 
     [TestCase(ParquetCodec.Uncompressed, 1)]
@@ -44,102 +50,56 @@ public class ParquetRoundTripTests
         var t = ParquetTestData.AllTypes(37);
         var path = Path.Combine(_dir, "t.parquet");
         ParquetFile.Write(path, t, new ParquetWriteOptions { Codec = codec, RowGroupSize = rowGroupSize });
-        var meta = ParquetFile.ReadMetadata(path);
+        var meta = ParquetMeta.Read(path);
         Assert.That(meta.RowGroups, Has.Count.EqualTo((37 + rowGroupSize - 1) / rowGroupSize));
         Assert.That(meta.RowGroups.Sum(g => g.NumRows), Is.EqualTo(37));
         ParquetTestData.AssertTablesEqual(ParquetFile.Read(path), t);
     }
 
     [Test]
-    public void EmptyTable_AndZeroRowTable_RoundTrip()
+    public void ZeroRowTable_RoundTrips_And_ZeroColumnTable_Is_Refused()
     {
-        var empty = new Table(Array.Empty<Column>());
-        Assert.That(ParquetFile.Read(ParquetFile.WriteToBytes(empty), "e").Columns, Is.Empty);
-        var zero = new Table(new[] { Column.Double("x", Array.Empty<double>()), Column.OptionalString("s", Array.Empty<string?>()) });
+        var ex = Assert.Throws<ArgumentException>(() => ParquetFile.WriteToBytes(new Table(Array.Empty<Column>())));
+        Assert.That(ex!.Message, Does.Contain("at least one column"));
+        var zero = new Table(new[] { Column.Double("x", Array.Empty<double>()), Column.OptionalString("s", Array.Empty<string?>()) },
+            new Dictionary<string, string> { ["k"] = "v" });
         var back = ParquetFile.Read(ParquetFile.WriteToBytes(zero), "z");
         Assert.That(back.RowCount, Is.EqualTo(0));
         Assert.That(back["s"].Optional, Is.True);
+        Assert.That(back["s"].Type, Is.EqualTo(ParquetType.String));
+        Assert.That(back["x"].Optional, Is.False);
         Assert.That(back["x"].Type, Is.EqualTo(ParquetType.Double));
+        Assert.That(back.Metadata, Is.EquivalentTo(zero.Metadata));
     }
 
     [Test]
-    public void AllNullColumn_RoundTrips_AndHasNoMinMax()
-    {
-        var t = new Table(new[] { Column.Double("x", new double?[] { null, null, null }) });
-        var bytes = ParquetFile.WriteToBytes(t);
-        var back = ParquetFile.Read(bytes, "n");
-        Assert.That(Enumerable.Range(0, 3).All(back["x"].IsNull), Is.True);
-        var st = ParquetFile.ReadMetadata(bytes, "n").RowGroups[0].Columns[0].MetaData!.Statistics!;
-        Assert.That(st.NullCount, Is.EqualTo(3));
-        Assert.That(st.MinValue, Is.Null);
-        Assert.That(st.MaxValue, Is.Null);
-    }
-
-    [Test]
-    public void Statistics_MinMaxNullCount_PerRowGroup()
+    public void AllNull_And_NoNull_OptionalColumns_RoundTrip()
     {
         var t = new Table(new[]
         {
-            Column.Int32("i", new[] { 5, -3, 9, 2 }),
-            Column.Double("d", new[] { double.NaN, 2.5, -1.0, 0.0 }),
-            Column.Float("f", new float?[] { null, 1.5f, float.NaN, -2f }),
-            Column.OptionalString("s", new[] { "b", null, "a", "\u00e9" }),  // é (C3 A9) sorts after ASCII bytewise
-            Column.Boolean("b", new[] { true, true, true, true }),
+            Column.Double("x", new double?[] { null, null, null }),
+            Column.OptionalString("s", new string?[] { null, null, null }),
+            Column.Int32("i", new int?[] { 1, 2, 3 }),
+            Column.OptionalString("e", new string?[] { "", null, "" }),
         });
-        var meta = ParquetFile.ReadMetadata(ParquetFile.WriteToBytes(t, new ParquetWriteOptions { RowGroupSize = 4 }), "s");
-        var cols = meta.RowGroups.Single().Columns.Select(c => c.MetaData!.Statistics!).ToArray();
-        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(cols[0].MinValue), Is.EqualTo(-3));
-        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(cols[0].MaxValue), Is.EqualTo(9));
-        Assert.That(cols[0].NullCount, Is.EqualTo(0));
-        Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(cols[1].MinValue), Is.EqualTo(-1.0));
-        Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(cols[1].MaxValue), Is.EqualTo(2.5));
-        Assert.That(BinaryPrimitives.ReadSingleLittleEndian(cols[2].MinValue), Is.EqualTo(-2f));
-        Assert.That(BinaryPrimitives.ReadSingleLittleEndian(cols[2].MaxValue), Is.EqualTo(1.5f));
-        Assert.That(cols[2].NullCount, Is.EqualTo(1));
-        Assert.That(Encoding.UTF8.GetString(cols[3].MinValue!), Is.EqualTo("a"));
-        Assert.That(Encoding.UTF8.GetString(cols[3].MaxValue!), Is.EqualTo("\u00e9"));
-        Assert.That(cols[3].NullCount, Is.EqualTo(1));
-        Assert.That(cols[4].MinValue, Is.EqualTo(new byte[] { 1 }));
-        Assert.That(cols[4].MaxValue, Is.EqualTo(new byte[] { 1 }));
-
-        var split = ParquetFile.ReadMetadata(ParquetFile.WriteToBytes(t, new ParquetWriteOptions { RowGroupSize = 2 }), "s");
-        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(split.RowGroups[1].Columns[0].MetaData!.Statistics!.MinValue), Is.EqualTo(2));
-        Assert.That(split.RowGroups[0].Columns[1].MetaData!.Statistics!.MinValue, Is.Not.Null, "NaN skipped, 2.5 remains");
+        ParquetTestData.AssertTablesEqual(ParquetFile.Read(ParquetFile.WriteToBytes(t, new ParquetWriteOptions { RowGroupSize = 2 }), "n"), t);
     }
 
     [Test]
-    public void Footer_HasRequiredFields_ExactSizes_AndCreatedBy()
+    public void Metadata_RoundTrips_Exactly()
     {
-        var t = ParquetTestData.AllTypes(10);
-        var bytes = ParquetFile.WriteToBytes(t, new ParquetWriteOptions { CreatedBy = "mnist-claims test", RowGroupSize = 4 });
-        var meta = ParquetFile.ReadMetadata(bytes, "f");
-        Assert.That(meta.CreatedBy, Is.EqualTo("mnist-claims test"));
-        Assert.That(meta.NumRows, Is.EqualTo(10));
-        Assert.That(meta.Version, Is.EqualTo(1));
-        Assert.That(meta.Schema[0].NumChildren, Is.EqualTo(12));
-        Assert.That(meta.Schema.Single(s => s.Name == "s").ConvertedType, Is.EqualTo(ConvertedType.Utf8));
-        Assert.That(meta.Schema.Single(s => s.Name == "s").LogicalTypeId, Is.EqualTo(1));
-        Assert.That(meta.Schema.Single(s => s.Name == "os").RepetitionType, Is.EqualTo(FieldRepetitionType.Optional));
-        Assert.That(meta.KeyValueMetadata!.Select(k => k.Key), Is.EquivalentTo(new[] { "experiment", "seed", "unicode" }));
-        long expectedNext = 4;
-        foreach (var rg in meta.RowGroups)
+        var manifest = "{\n  \"experiment\": \"000-batch-8\",\n  \"seed\": 42\n}";
+        var md = new Dictionary<string, string>
         {
-            Assert.That(rg.FileOffset, Is.EqualTo(expectedNext));
-            long sum = 0;
-            foreach (var cc in rg.Columns)
-            {
-                var md = cc.MetaData!;
-                Assert.That(cc.FileOffset, Is.EqualTo(md.DataPageOffset));
-                Assert.That(md.DataPageOffset, Is.EqualTo(expectedNext), "chunks are contiguous: sizes are exact");
-                Assert.That(md.PathInSchema, Has.Count.EqualTo(1));
-                expectedNext += md.TotalCompressedSize;
-                sum += md.TotalUncompressedSize;
-                Assert.That(md.NumValues, Is.EqualTo(rg.NumRows));
-            }
-            Assert.That(rg.TotalByteSize, Is.EqualTo(sum));
-        }
-        int footerLen = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(bytes.Length - 8));
-        Assert.That(expectedNext, Is.EqualTo(bytes.Length - 8 - footerLen), "footer starts right after the last chunk");
+            ["mnist_claims.manifest"] = manifest,
+            ["mnist_claims.schema_version"] = "1",
+            ["mnist_claims.empty"] = "",
+            ["unicode ключ"] = "ß→✓ 日本語",
+        };
+        var t = new Table(new[] { Column.Int32("epoch", new[] { 1, 2 }) }, md);
+        var back = ParquetFile.Read(ParquetFile.WriteToBytes(t), "m");
+        Assert.That(back.Metadata, Is.EquivalentTo(md));
+        Assert.That(back.Metadata["mnist_claims.manifest"], Is.EqualTo(manifest));
     }
 
     [Test]
@@ -150,6 +110,16 @@ public class ParquetRoundTripTests
         ParquetFile.Write(path, ParquetTestData.AllTypes(8));
         Assert.That(ParquetFile.Read(path).RowCount, Is.EqualTo(8));
         Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void Invalid_RowGroupSize_Is_Rejected_And_Leaves_The_Old_File()
+    {
+        var path = Path.Combine(_dir, "x.parquet");
+        ParquetFile.Write(path, ParquetTestData.AllTypes(5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParquetFile.Write(path, ParquetTestData.AllTypes(8), new ParquetWriteOptions { RowGroupSize = 0 }));
+        Assert.That(ParquetFile.Read(path).RowCount, Is.EqualTo(5));
+        Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { path }));
     }
 
     [Test]

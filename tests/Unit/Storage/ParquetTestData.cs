@@ -31,6 +31,30 @@ internal static class ParquetTestData
         }, new Dictionary<string, string> { ["experiment"] = "exp-001", ["seed"] = "42", ["unicode"] = "ß→✓" });
     }
 
+    /// <summary>The IEEE 754 values a codec or encoder could lose: NaNs with sign and payload, signed zeros, subnormals, infinities.</summary>
+    public static Table SpecialFloats()
+    {
+        double[] d =
+        {
+            double.NaN, -double.NaN, BitConverter.Int64BitsToDouble(0x7FF0_0000_0000_0001), BitConverter.Int64BitsToDouble(0x7FF8_DEAD_BEEF_0001),
+            0.0, -0.0, double.Epsilon, -double.Epsilon, BitConverter.Int64BitsToDouble(0x000F_FFFF_FFFF_FFFF), 2.2250738585072014E-308,
+            double.PositiveInfinity, double.NegativeInfinity, double.MaxValue, double.MinValue, 0.1, 1.0 / 3.0,
+        };
+        float[] f =
+        {
+            float.NaN, -float.NaN, BitConverter.Int32BitsToSingle(0x7F80_0001), BitConverter.Int32BitsToSingle(0x7FC0_BEEF),
+            0f, -0f, float.Epsilon, -float.Epsilon, BitConverter.Int32BitsToSingle(0x007F_FFFF), 1.17549435E-38f,
+            float.PositiveInfinity, float.NegativeInfinity, float.MaxValue, float.MinValue, 0.1f, 1f / 3f,
+        };
+        return new Table(new[]
+        {
+            Column.Double("d", d),
+            Column.Float("f", f),
+            Column.Double("od", d.Select((x, i) => i % 5 == 4 ? (double?)null : x).ToArray()),
+            Column.Float("of", f.Select((x, i) => i % 5 == 4 ? (float?)null : x).ToArray()),
+        });
+    }
+
     public static void AssertTablesEqual(Table actual, Table expected)
     {
         Assert.That(actual.RowCount, Is.EqualTo(expected.RowCount), "row count");
