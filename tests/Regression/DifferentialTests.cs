@@ -26,6 +26,7 @@ public sealed class DifferentialTests
         yield return Case("nesterov-weight-decay", new TrainConfig { Arch = "784-64-10", Activation = "tanh", Optimizer = "sgd", Lr = 0.05, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-4, BatchSize = 32, Normalize = "mnist", MaxSteps = 200, Seed = 5 });
         yield return Case("dropout-logsoftmax-ce", new TrainConfig { Arch = "784-120-84-10", Head = "log_softmax", Dropout = 0.5, Loss = "cross-entropy", BatchSize = 100, MaxSteps = 200, Seed = 101 });
         yield return Case("val-split-onehot-ce", new TrainConfig { Arch = "784-128-128-10", Loss = "cross-entropy", Targets = "onehot", Lr = 0.01, BatchSize = 64, ValFraction = 0.2, EvalBatchSize = 64, MaxSteps = 200, Seed = 42 });
+        yield return Case("sklearn-split-onehot-ce", new TrainConfig { Arch = "784-128-128-10", Loss = "cross-entropy", Targets = "onehot", Lr = 0.01, BatchSize = 64, ValFraction = 0.2, Split = "sklearn:42", EvalBatchSize = 64, MaxSteps = 200, Seed = 3 });
         yield return Case("sigmoid-batch1-sgd-l1", new TrainConfig { Arch = "784-30-10", Activation = "sigmoid", Loss = "l1", Targets = "onehot", Optimizer = "sgd", Lr = 0.01, BatchSize = 1, ValFraction = 0.15, MaxTrainSamples = 33000, MaxSteps = 500, Seed = 2 });
     }
 

@@ -113,8 +113,14 @@ def main():
     torch.manual_seed(cfg["seed"])
     model = build_model(cfg).to(dev)      # weights drawn on the CPU generator, then moved
     g = torch.Generator().manual_seed(cfg["seed"])
-    # 3. split
-    if cfg["val_fraction"] > 0:
+    # 3. split: seeded (randperm on g) or scikit-learn's train_test_split(test_size=v, random_state=S), which
+    # shuffles with numpy's legacy RandomState(S).permutation and takes the first ceil(v*n) as the test part
+    split = cfg.get("split", "seeded")
+    if cfg["val_fraction"] > 0 and split.startswith("sklearn:"):
+        p = torch.from_numpy(np.random.RandomState(int(split[len("sklearn:"):])).permutation(60000).astype(np.int64))
+        n_val = math.ceil(cfg["val_fraction"] * 60000)
+        val_idx, train_idx = p[:n_val], p[n_val:]
+    elif cfg["val_fraction"] > 0:
         p = torch.randperm(60000, generator=g)
         n_val = round(cfg["val_fraction"] * 60000)
         val_idx, train_idx = p[:n_val], p[n_val:]

@@ -18,7 +18,7 @@ public static class Doc002
         "Model(num_hidden_layers, width, activation): Linear(784,w)+act, nhl x (Linear(w,w)+act), Linear(w,10); '0 hidden layers' is 784-w-10 with ReLU",
         "Keras MNIST /255, flattened; one-hot float targets for all three losses (CE with probability targets; MSE/L1 average over the 10 outputs)",
         "Adam with default betas; PyTorch default init; no dropout; batch 64",
-        "validation = 20% of the 60k training set; the original used sklearn train_test_split(random_state=42), we use a seeded randperm split of the same size",
+        "validation = 20% of the 60k training set split as the document did, sklearn train_test_split(test_size=0.2, random_state=42) on the IDX-order training set (reproduced index for index), the same split for every seed",
         "train loss/accuracy are running means over the epoch's batches; validation loss is the mean of per-batch means at batch 64 (eval batch 64)",
     ];
 
@@ -26,7 +26,7 @@ public static class Doc002
         new(id, File, title, new TrainConfig
         {
             Arch = DocumentModels.Earin(nhl, width).Arch, Activation = "relu", Loss = loss, Targets = "onehot",
-            Optimizer = "adam", Lr = lr, BatchSize = batch, Epochs = 10, ValFraction = 0.2, Normalize = "scale", EvalBatchSize = 64,
+            Optimizer = "adam", Lr = lr, BatchSize = batch, Epochs = 10, ValFraction = 0.2, Split = "sklearn:42", Normalize = "scale", EvalBatchSize = 64,
         }, Assumed);
 
     public const string Base = "002-base";

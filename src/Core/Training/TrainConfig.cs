@@ -40,6 +40,12 @@ public sealed record TrainConfig
     public long Seed { get; init; } = 1;
     /// <summary>Fraction of the 60k training images held out for validation (0 = none).</summary>
     public double ValFraction { get; init; }
+    /// <summary>
+    /// How the validation split is drawn: "seeded" (randperm on the run's data generator, so each seed has its own split)
+    /// or "sklearn:S" (scikit-learn's <c>train_test_split(test_size=val_fraction, random_state=S)</c> of the 60k images
+    /// in IDX order, numpy's legacy MT19937 permutation: the same split for every seed, as a document that fixed it ran).
+    /// </summary>
+    public string Split { get; init; } = "seeded";
     /// <summary>"none" (raw 0..255), "scale" (/255, ToTensor), "mnist" (0.1307, 0.3081), "half" (0.5, 0.5).</summary>
     public string Normalize { get; init; } = "scale";
     /// <summary>Keep only the first N training indices after the split (0 = all).</summary>
@@ -86,6 +92,8 @@ public sealed record TrainConfig
         Need(BatchSize >= 1, "batch-size", "a positive integer", BatchSize);
         Need(Epochs >= 1, "epochs", "a positive integer", Epochs);
         Need(ValFraction is >= 0 and < 1, "val-fraction", "a fraction in [0, 1)", ValFraction);
+        Need(Split == "seeded" || SklearnRandomState is not null, "split", "seeded or sklearn:<random_state> (an integer in [0, 2^32))", Split);
+        Need(Split == "seeded" || ValFraction > 0, "split", "seeded unless --val-fraction is above 0 (sklearn:S splits off a validation set)", Split);
         Need(Normalizer.TryParse(Normalize, out _), "normalize", "none, scale, mnist or half", Normalize);
         Need(MaxTrainSamples >= 0, "max-train-samples", "a non-negative integer", MaxTrainSamples);
         Need(MaxSteps >= 0, "max-steps", "a non-negative integer", MaxSteps);
@@ -96,6 +104,10 @@ public sealed record TrainConfig
     }
 
     [JsonIgnore] public Normalization NormalizationKind => Normalizer.Parse(Normalize);
+
+    /// <summary>The random_state of a "sklearn:S" split, else null.</summary>
+    [JsonIgnore] public uint? SklearnRandomState =>
+        Split.StartsWith("sklearn:", StringComparison.Ordinal) && uint.TryParse(Split["sklearn:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
 
     static readonly JsonSerializerOptions JsonOptions = new()
     {

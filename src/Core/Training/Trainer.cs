@@ -95,16 +95,29 @@ public sealed class Trainer(MnistData data)
 
     static readonly long[] TestRows = Enumerable.Range(0, MnistData.TestCount).Select(i => (long)i).ToArray();
 
-    /// <summary>Step 3 of the procedure: the seeded validation split of the 60k training images.</summary>
+    /// <summary>
+    /// Step 3 of the procedure: the validation split of the 60k training images. "seeded": <c>p = randperm(60000, g)</c>,
+    /// validation = <c>p[:round(v*60000)]</c> (Python's round, ties to even), train = the rest. "sklearn:S":
+    /// <c>p = numpy.random.RandomState(S).permutation(60000)</c>, validation = <c>p[:ceil(v*60000)]</c>, train = the
+    /// rest, which is what <c>train_test_split(test_size=v, random_state=S)</c> returns; <paramref name="g"/> draws nothing.
+    /// Without a fraction: train = 0..59999. <c>max_train_samples</c> keeps the first N train indices.
+    /// </summary>
     public static (long[] Train, long[] Val) Split(TrainConfig cfg, Generator g, int total = MnistData.TrainCount)
     {
         long[] train, val;
         if (cfg.ValFraction > 0)
         {
-            long[] p;
-            using (var perm = torch.randperm(total, g)) p = perm.data<long>();
-            // Python's round(): ties to even, like Math.Round's default.
-            int nVal = (int)Math.Round(cfg.ValFraction * total);
+            long[] p; int nVal;
+            if (cfg.SklearnRandomState is { } state)
+            {
+                p = new NumpyRandomState(state).Permutation(total);
+                nVal = (int)Math.Ceiling(cfg.ValFraction * total);
+            }
+            else
+            {
+                using (var perm = torch.randperm(total, g)) p = perm.data<long>();
+                nVal = (int)Math.Round(cfg.ValFraction * total);
+            }
             val = p[..nVal];
             train = p[nVal..];
         }
