@@ -48,7 +48,6 @@ public class ReportBrowserTests
     public void Report_RendersInChromiumWithEveryImageLoaded()
     {
         Requires.Tool(File.Exists(Chromium), "chromium not installed (scripts/setup.sh report)");
-        Requires.Tool(new Gnuplot().Version() is not null, "gnuplot not installed (scripts/setup.sh core)");
         using var d = new ReportTestData(Doc001.Exp, "004-d-3hidden", "002-width-32", "002-width-64", "002-base");
         var result = new ReportBuilder(d.Options()).Build();
         Assert.That(result.ChartFailures, Is.Zero, string.Join("; ", result.Warnings));
