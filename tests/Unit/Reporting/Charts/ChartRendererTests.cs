@@ -25,6 +25,7 @@ public class ChartRendererTests
             Assert.That(svg.Texts, Does.Contain("accuracy (fraction)"));
             Assert.That(svg.Texts, Does.Contain("train accuracy (2 seeds)"));
             Assert.That(svg.Texts, Does.Contain("test accuracy"));
+            Assert.That(svg.Y("test accuracy"), Is.GreaterThan(svg.Y("epoch")), "the legend sits under the plot, not over the data");
             Assert.That(svg.Stroked("#1f77b4"), Is.EqualTo(3), "both seeds' lines and one legend sample");
             Assert.That(svg.Stroked("#d62728"), Is.EqualTo(1), "an untitled series is drawn but has no legend entry");
             Assert.That(svg.Filled("#2ca02c"), Is.EqualTo(3 + 1), "lines-and-points: a marker per point, and one in the legend");
