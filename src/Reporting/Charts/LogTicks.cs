@@ -41,5 +41,5 @@ internal static class LogTicks
     }
 
     /// <summary>A tick value as a person writes it: 0.002, 1, 50, 1e-05.</summary>
-    public static string Label(double value) => value.ToString("G4", CultureInfo.InvariantCulture).Replace("E", "e");
+    static string Label(double value) => value.ToString("G4", CultureInfo.InvariantCulture).Replace("E", "e");
 }
