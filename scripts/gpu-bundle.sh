@@ -2,7 +2,7 @@
 # make gpu-bundle: one folder (< 64 MiB) that runs every experiment with --device cuda on a GPU host that has
 # PyTorch 2.x + CUDA, CMake and g++, but no .NET:
 #   dist/gpu-bundle/
-#     harness/                  the published harness (framework-dependent)
+#     harness/                  the published harness (framework-dependent, linux-x64: only that platform's SkiaSharp library)
 #     dotnet-runtime.tar.gz     the .NET runtime taken from this machine's SDK (host + Microsoft.NETCore.App)
 #     native/                   the shim sources (built there against torch.utils.cmake_prefix_path)
 #     mnist/                    the four MNIST IDX files, gzipped (verified by SHA-256 after unpacking)
@@ -15,7 +15,7 @@ DOTNET_ROOT_DIR="$(dirname "$(readlink -f "$(command -v dotnet)")")"
 rm -rf "$OUT.tmp" && mkdir -p "$OUT.tmp"/{harness,native,mnist,tools}
 
 echo "gpu-bundle: publishing the harness"
-dotnet publish "$ROOT/src/Harness" -c Release -o "$OUT.tmp/harness" --nologo -v quiet -p:DebugType=none
+dotnet publish "$ROOT/src/Harness" -c Release -r linux-x64 --self-contained false -o "$OUT.tmp/harness" --nologo -v quiet -p:DebugType=none
 
 echo "gpu-bundle: packing the .NET runtime from $DOTNET_ROOT_DIR"
 runtime=$(ls -d "$DOTNET_ROOT_DIR"/shared/Microsoft.NETCore.App/10.* | sort -V | tail -1)

@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh [core|test|report|all]      (default: all)
 #
-#   core    apt: libtorch-dev libopenblas0-pthread python3-torch python3-sklearn cmake g++ make gnuplot-nox nodejs npm
+#   core    apt: libtorch-dev libopenblas0-pthread python3-torch python3-sklearn cmake g++ make nodejs npm
 #           (node/npm skipped when both are already on PATH); .NET SDK check; MNIST into .cache/mnist
 #   test    core + npm dependencies of tools/duckdb (Parquet interop tests)
 #   report  core + tools/duckdb + chromium fonts-dejavu-core (HTML -> PDF/PNG reports)
@@ -29,7 +29,7 @@ want() { # want GROUP... : is the selected group one of these?
 }
 
 # ---------------------------------------------------------------- apt packages
-packages=(libtorch-dev libopenblas0-pthread python3-torch python3-sklearn cmake g++ make gnuplot-nox)
+packages=(libtorch-dev libopenblas0-pthread python3-torch python3-sklearn cmake g++ make)
 if command -v node >/dev/null && command -v npm >/dev/null; then
   say "node and npm already on PATH ($(node --version), npm $(npm --version 2>/dev/null || echo '?')); skipping nodejs/npm packages"
 else

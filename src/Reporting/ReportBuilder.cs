@@ -5,6 +5,7 @@ using MnistClaims.Claims;
 using MnistClaims.Claims.Documents;
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
+using MnistClaims.Reporting.Charts;
 using MnistClaims.Snapshots;
 using MnistClaims.Storage.Parquet;
 
@@ -16,9 +17,10 @@ public sealed record ReportResult(string HtmlPath, string MarkdownPath, int Char
 
 /// <summary>
 /// Builds <c>index.html</c> (self-contained: CSS inline, images beside it in img/) and <c>index.md</c> from
-/// verdicts.json, the run cache, the MNIST files and baselines/. Charts are drawn by gnuplot, digits are
-/// PNGs encoded here. The output depends only on the inputs (no clock, no random names in the pages), and
-/// is published atomically: everything is written to a staging directory first.
+/// verdicts.json, the run cache, the MNIST files and baselines/. Charts are SVGs drawn in-process by
+/// <see cref="ChartRenderer"/> (ScottPlot), digits are PNGs encoded here. The output depends only on the
+/// inputs (no clock, no random names in the pages), and is published atomically: everything is written to a
+/// staging directory first.
 /// </summary>
 public sealed class ReportBuilder(ReportOptions o)
 {
@@ -83,21 +85,10 @@ public sealed class ReportBuilder(ReportOptions o)
             blocks.AddRange(BaselineSection());
             blocks.AddRange(Footer(verdicts, data, dataNotes, test is not null));
 
-            o.Log?.WriteLine($"drawing {_charts.Count} chart(s) with gnuplot ({o.Parallel} at a time)");
-            var gnuplot = new Gnuplot(o.GnuplotExecutable, o.GnuplotTimeout);
-            IReadOnlyDictionary<string, string> failures;
-            if (gnuplot.Version() is null)
-            {
-                const string why = "gnuplot not found";
-                failures = _charts.ToDictionary(c => c.Name, _ => why);
-                _warnings.Add($"cannot run '{o.GnuplotExecutable}': no charts drawn (install gnuplot-nox: `make setup`)");
-            }
-            else
-            {
-                failures = gnuplot.RenderAll(_charts, img, o.Parallel);
-                foreach (var (name, why) in failures.OrderBy(f => f.Key, StringComparer.Ordinal))
-                    if (why != "no data to draw") _warnings.Add($"chart {name}: {why}");
-            }
+            o.Log?.WriteLine($"drawing {_charts.Count} chart(s), {o.Parallel} at a time");
+            var failures = ChartRenderer.RenderAll(_charts, img, o.Parallel);
+            foreach (var (name, why) in failures.OrderBy(f => f.Key, StringComparer.Ordinal))
+                if (why != ChartRenderer.NoData) _warnings.Add($"chart {name}: {why}");
             blocks = blocks.Select(b => ReplaceFailed(b, failures)).ToList();
             if (_warnings.Count > 0)
                 blocks.Insert(2, new Paragraph("Report warnings: " + string.Join("; ", _warnings.Distinct()), "warn"));
@@ -109,7 +100,7 @@ public sealed class ReportBuilder(ReportOptions o)
             File.WriteAllText(Path.Combine(staging, "index.md"), MarkdownRenderer.Render(blocks));
             Publish(staging);
             return new ReportResult(Path.Combine(o.OutDir, "index.html"), Path.Combine(o.OutDir, "index.md"), _charts.Count - failures.Count,
-                failures.Count(f => f.Value != "no data to draw"), _digits.Count, data.Values.Count(d => d.HasRuns), data.Values.Count(d => !d.HasRuns),
+                failures.Count(f => f.Value != ChartRenderer.NoData), _digits.Count, data.Values.Count(d => d.HasRuns), data.Values.Count(d => !d.HasRuns),
                 _warnings.Distinct().ToArray(), clock.Elapsed);
         }
         finally
@@ -137,7 +128,7 @@ public sealed class ReportBuilder(ReportOptions o)
     static Block ReplaceFailed(Block b, IReadOnlyDictionary<string, string> failures) => b switch
     {
         Figure f when f.Src.StartsWith(ImageDir + "/", StringComparison.Ordinal) && failures.TryGetValue(Path.GetFileNameWithoutExtension(f.Src), out var why)
-            => new Paragraph($"{f.Alt}: not drawn ({why})", why == "no data to draw" ? "note" : "warn"),
+            => new Paragraph($"{f.Alt}: not drawn ({why})", why == ChartRenderer.NoData ? "note" : "warn"),
         Row r => new Row(r.Items.Select(i => ReplaceFailed(i, failures)).ToArray()),
         Details d => new Details(d.Summary, d.Body.Select(i => ReplaceFailed(i, failures)).ToArray()),
         _ => b,
@@ -289,12 +280,12 @@ public sealed class ReportBuilder(ReportOptions o)
         int[]? tr = train?.ClassCounts(), te = test?.ClassCounts();
         var series = new List<PlotSeries>();
         XY Bars(int[] counts, double offset) => new(Enumerable.Range(0, 10).Select(c => c + offset).ToArray(), counts.Select(x => 100.0 * x / counts.Sum()).ToArray());
-        if (tr is not null) series.Add(new PlotSeries($"train set ({tr.Sum():N0} images)", Bars(tr, -0.2), Palette[0], PlotStyle.Boxes) { BoxWidth = 0.38 });
-        if (te is not null) series.Add(new PlotSeries($"test set ({te.Sum():N0} images)", Bars(te, 0.2), Palette[1], PlotStyle.Boxes) { BoxWidth = 0.38 });
-        series.Add(new PlotSeries("document's table", Bars(printedTrain, -0.2), "#111111", PlotStyle.Points) { PointType = 2, PointSize = 1.4, Width = 2 });
-        series.Add(new PlotSeries(null, Bars(printedTest, 0.2), "#111111", PlotStyle.Points) { PointType = 2, PointSize = 1.4, Width = 2 });
+        if (tr is not null) series.Add(new PlotSeries($"train set ({tr.Sum():N0} images)", Bars(tr, -0.2), Palette[0], PlotStyle.Bars) { BarWidth = 0.38 });
+        if (te is not null) series.Add(new PlotSeries($"test set ({te.Sum():N0} images)", Bars(te, 0.2), Palette[1], PlotStyle.Bars) { BarWidth = 0.38 });
+        series.Add(new PlotSeries("document's table", Bars(printedTrain, -0.2), "#111111", PlotStyle.Points) { Marker = Marker.Cross, MarkerSize = 11, Width = 2 });
+        series.Add(new PlotSeries(null, Bars(printedTest, 0.2), "#111111", PlotStyle.Points) { Marker = Marker.Cross, MarkerSize = 11, Width = 2 });
         var chart = Add(new LineChart("classes-000", "MNIST class distribution", "digit class", "share of the set (%)", series)
-        { IntegerX = true, XMin = -0.6, XMax = 9.6, YMin = 0, Key = "inside right top vertical", Width = 760, Height = 420 });
+        { IntegerX = true, XMin = -0.6, XMax = 9.6, YMin = 0, Width = 760, Height = 420 });
         var rows = Enumerable.Range(0, 10).Select(c => (IReadOnlyList<Rich>)new Rich[]
         {
             c.ToString(CultureInfo.InvariantCulture),
@@ -334,7 +325,7 @@ public sealed class ReportBuilder(ReportOptions o)
             acc.Add(new PlotSeries($"{vr.Label} (mean of {d.Seeds.Count})", mean, color) { Width = 2.4 });
             if (vr.Documented.Count > 0)
                 acc.Add(new PlotSeries(acc.Any(x => x.Style == PlotStyle.Points) ? null : "document (triangles, variant colour)", new XY(vr.Documented.Select(p => (double)p.Epoch).ToArray(), vr.Documented.Select(p => p.Value).ToArray()),
-                    color, PlotStyle.Points) { PointType = 9, PointSize = 1.3 });
+                    color, PlotStyle.Points) { Marker = Marker.Triangle, MarkerSize = 10 });
             bool first = true;
             foreach (var s in d.Seeds)
             {
@@ -344,9 +335,9 @@ public sealed class ReportBuilder(ReportOptions o)
         }
         int extra = Math.Max(0, present.Length - 4) * 12;
         var ca = Add(new LineChart($"cmp-{Safe(g.Id)}-acc", $"{g.Title}: {g.ColumnLabel} per epoch", "epoch", $"{g.ColumnLabel} (fraction)", acc)
-        { IntegerX = true, Height = 480 + extra, Width = 760, Key = "below horizontal" });
+        { IntegerX = true, Height = 480 + extra, Width = 760 });
         var cl = Add(new LineChart($"cmp-{Safe(g.Id)}-loss", $"{g.Title}: training loss per step (smoothed, every seed)", "epoch (steps / steps per epoch)", "batch loss (log scale)", loss)
-        { LogY = true, Height = 480 + extra, Width = 760, Key = "below horizontal" });
+        { LogY = true, Height = 480 + extra, Width = 760 });
         yield return new Row([
             new Figure(ImageDir + "/" + ca.FileName, $"{g.Title}: {g.ColumnLabel} per epoch"),
             new Figure(ImageDir + "/" + cl.FileName, $"{g.Title}: training loss per step"),
@@ -423,7 +414,7 @@ public sealed class ReportBuilder(ReportOptions o)
         series = series.Where(s => s.Transparency > 0).Concat(series.Where(s => s.Transparency == 0)).ToList();
         if (many) series[0] = series[0] with { Color = Palette[0] };
         return new LineChart($"exp-{Safe(d.Experiment.Id)}-steps", $"{d.Experiment.Id}: training loss per step", "epoch (steps / steps per epoch)", "batch loss (log scale)", series)
-        { LogY = true, Width = 700, Height = 460, Key = "below horizontal", XMin = 0, XMax = d.Seeds.Max(s => s.Epochs.Length == 0 ? 1 : s.Epochs.Max()) };
+        { LogY = true, Width = 700, Height = 460, XMin = 0, XMax = d.Seeds.Max(s => s.Epochs.Length == 0 ? 1 : s.Epochs.Max()) };
     }
 
     static LineChart EpochChart(ExpData d, string name, string title, string ylabel, IReadOnlyList<string> columns, IReadOnlyList<DocPoints> docs)
@@ -437,7 +428,7 @@ public sealed class ReportBuilder(ReportOptions o)
             {
                 if (!s.Columns.TryGetValue(c, out var col) || !col.Any(double.IsFinite)) continue;
                 series.Add(new PlotSeries(first ? (d.Seeds.Count > 1 ? $"{label} ({d.Seeds.Count} seeds)" : label) : null,
-                    new XY(s.Epochs.Select(x => (double)x).ToArray(), col), color, PlotStyle.LinesPoints) { Width = 1.3, PointType = 7, PointSize = 0.45, Transparency = d.Seeds.Count > 1 ? 0.2 : 0 });
+                    new XY(s.Epochs.Select(x => (double)x).ToArray(), col), color, PlotStyle.LinesPoints) { Width = 1.3, MarkerSize = 4, Transparency = d.Seeds.Count > 1 ? 0.2 : 0 });
                 first = false;
             }
             bool firstDoc = true;
@@ -447,12 +438,12 @@ public sealed class ReportBuilder(ReportOptions o)
                 string t = docSets.Length > 1 ? $"document, {docSets.Length} logs" : doc.Label;
                 series.Add(new PlotSeries(firstDoc ? $"{ColumnStyle[c].Label.Split(" (")[0]}: {t}" : null,
                     new XY(doc.Points.Select(p => (double)p.Epoch).ToArray(), doc.Points.Select(p => p.Value).ToArray()), docColor, PlotStyle.Points)
-                { PointType = 9, PointSize = 1.25 });
+                { Marker = Marker.Triangle, MarkerSize = 10 });
                 firstDoc = false;
             }
         }
         return new LineChart(name, title, "epoch", ylabel, series)
-        { IntegerX = d.Experiment.Config.Epochs <= 20, Width = 700, Height = 460, Key = "below horizontal" };
+        { IntegerX = d.Experiment.Config.Epochs <= 20, Width = 700, Height = 460 };
     }
 
     IEnumerable<Block> ShowcaseSection(Experiment e, Showcase show, MnistDataset? test)
@@ -540,10 +531,10 @@ public sealed class ReportBuilder(ReportOptions o)
                 if (!t.TryGetColumn(column, out var col) || !t.TryGetColumn("epoch", out var ep)) continue;
                 var x = Enumerable.Range(0, t.RowCount).Select(r => ep.GetDouble(r)).ToArray();
                 var y = Enumerable.Range(0, t.RowCount).Select(r => col.IsNull(r) ? double.NaN : col.GetDouble(r)).ToArray();
-                series.Add(new PlotSeries($"{profiles[i]}: {column}", new XY(x, y), Palette[i % Palette.Length], PlotStyle.LinesPoints) { PointSize = 0.6 });
+                series.Add(new PlotSeries($"{profiles[i]}: {column}", new XY(x, y), Palette[i % Palette.Length], PlotStyle.LinesPoints) { MarkerSize = 5 });
                 if (t.TryGetColumn("train_acc", out var ta))
                     series.Add(new PlotSeries($"{profiles[i]}: train_acc", new XY(x, Enumerable.Range(0, t.RowCount).Select(r => ta.IsNull(r) ? double.NaN : ta.GetDouble(r)).ToArray()),
-                        Palette[i % Palette.Length]) { DashType = 2, Width = 1.2 });
+                        Palette[i % Palette.Length]) { Dashed = true, Width = 1.2 });
             }
             var chart = Add(new LineChart($"base-{Safe(id)}", $"{id}: baseline accuracy per profile", "epoch", "accuracy (fraction)", series) { IntegerX = true, Width = 800, Height = 420 });
             figures.Add(new Figure(ImageDir + "/" + chart.FileName, $"{id}: baselines per profile"));
@@ -597,8 +588,7 @@ public sealed class ReportBuilder(ReportOptions o)
         }
         if (!sums.Any()) rows.Add(["data checksums", "— (no runs)"]);
         if (dataNotes.Count > 0) rows.Add(["MNIST files for this report", string.Join("; ", dataNotes)]);
-        var gp = new Gnuplot(o.GnuplotExecutable).Version();
-        rows.Add(["charts", gp ?? "gnuplot not found"]);
+        rows.Add(["charts", ChartRenderer.Library]);
         yield return new TableBlock(["item", "value"], rows);
     }
 }

@@ -26,9 +26,8 @@ public sealed record ReportOptions
     public string? DataDir { get; init; }
     /// <summary>baselines/ (profiles under it); null or missing: no cross-profile section.</summary>
     public string? BaselinesDir { get; init; }
+    /// <summary>Charts drawn at a time.</summary>
     public int Parallel { get; init; } = 2;
-    public string GnuplotExecutable { get; init; } = "gnuplot";
-    public TimeSpan GnuplotTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>The baseline diff of one table between two profile directories (data the report renders); see <see cref="BaselineDiffHook"/>.</summary>
     public Func<string, string, string, DiffReport>? BaselineDiff { get; init; } = BaselineDiffHook.Find();
     public IReadOnlyList<Experiment> Experiments { get; init; } = Registry.Experiments;

@@ -26,8 +26,7 @@ public static class ReportCommand
         new("seed-list", "S,S,..", "only these seeds"),
         new("data-dir", "DIR", "MNIST directory, for digit images and class counts"),
         new("baselines", "DIR", "baselines directory (profiles under it)", "baselines"),
-        new("jobs", "N", "gnuplot processes at a time", "2"),
-        new("gnuplot", "EXE", "the gnuplot program", "gnuplot"),
+        new("jobs", "N", "charts drawn at a time", "2"),
     ];
 
     public static int Run(string[] argv)
@@ -63,7 +62,7 @@ public static class ReportCommand
         var options = new ReportOptions
         {
             OutDir = outDir, VerdictsPath = verdicts, Profile = profile, RunsRoot = runs, Seeds = seeds,
-            DataDir = a.String("data-dir"), BaselinesDir = baselines, Parallel = jobs, GnuplotExecutable = a.String("gnuplot")!,
+            DataDir = a.String("data-dir"), BaselinesDir = baselines, Parallel = jobs,
             Log = Console.Error,
             Claims = claims, Documents = documents, Experiments = Registry.Experiments.Where(e => documents.Contains(e.Document)).ToArray(),
         };

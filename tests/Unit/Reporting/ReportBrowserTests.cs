@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using MnistClaims.Claims;
 using MnistClaims.Claims.Documents;
+using MnistClaims.Common;
 using MnistClaims.Reporting;
 
 namespace MnistClaims.Tests.Unit.Reporting;
@@ -30,25 +30,16 @@ public class ReportBrowserTests
         </script>
         """;
 
-    static (int Exit, string Stdout, string Stderr) RunChromium(string userData, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--disable-quic", $"--user-data-dir={userData}" }.Concat(args))
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync();
-        var e = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromSeconds(120))) { p.Kill(true); Assert.Fail("chromium timed out"); }
-        p.WaitForExit();
-        return (p.ExitCode, o.Result, e.Result);
-    }
+    static ProcessResult RunChromium(string userData, params string[] args) => ProcessRunner.Run(new ProcessSpec(Chromium,
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic", $"--user-data-dir={userData}", .. args,
+    ]), TimeSpan.FromSeconds(120));
 
     [Test]
     public void Report_RendersInChromiumWithEveryImageLoaded()
     {
         Requires.Tool(File.Exists(Chromium), "chromium not installed (scripts/setup.sh report)");
-        Requires.Tool(new Gnuplot().Version() is not null, "gnuplot not installed (scripts/setup.sh core)");
         using var d = new ReportTestData(Doc001.Exp, "004-d-3hidden", "002-width-32", "002-width-64", "002-base");
         var result = new ReportBuilder(d.Options()).Build();
         Assert.That(result.ChartFailures, Is.Zero, string.Join("; ", result.Warnings));
@@ -56,8 +47,9 @@ public class ReportBrowserTests
         var probed = Path.Combine(d.Out, "probe.html");
         File.WriteAllText(probed, File.ReadAllText(result.HtmlPath).Replace("</body>", Probe + "</body>"));
         var userData = Path.Combine(d.Root, "chromium-profile");
-        var (exit, dom, err) = RunChromium(userData, "--virtual-time-budget=10000", "--dump-dom", new Uri(probed).AbsoluteUri);
-        Assert.That(exit, Is.Zero, err);
+        var page = RunChromium(userData, "--virtual-time-budget=10000", "--dump-dom", new Uri(probed).AbsoluteUri);
+        Assert.That(page.ExitCode, Is.Zero, page.Tail());
+        var dom = page.StdOut;
 
         var body = Regex.Match(dom, "<body([^>]*)>").Groups[1].Value;
         string Attr(string name) => Regex.Match(body, $"data-{name}=\"([^\"]*)\"").Groups[1].Value;
@@ -69,9 +61,9 @@ public class ReportBrowserTests
         });
 
         var shot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "report-screenshot.png");
-        var (sexit, _, serr) = RunChromium(Path.Combine(d.Root, "chromium-profile-2"), "--virtual-time-budget=10000", $"--screenshot={shot}",
+        var screenshot = RunChromium(Path.Combine(d.Root, "chromium-profile-2"), "--virtual-time-budget=10000", $"--screenshot={shot}",
             "--window-size=1400,4000", new Uri(result.HtmlPath).AbsoluteUri);
-        Assert.That(sexit, Is.Zero, serr);
+        Assert.That(screenshot.ExitCode, Is.Zero, screenshot.Tail());
         Assert.That(new FileInfo(shot).Length, Is.GreaterThan(50_000), "a rendered page, not a blank one");
         TestContext.AddTestAttachment(shot, "the report's first 4000 px");
     }

@@ -4,17 +4,14 @@ using MnistClaims.Claims;
 using MnistClaims.Claims.Documents;
 using MnistClaims.Reporting;
 using MnistClaims.Snapshots;
+using MnistClaims.Tests.Unit.Reporting.Charts;
 
 namespace MnistClaims.Tests.Unit.Reporting;
 
-/// <summary>End-to-end report builds on synthetic inputs (needs gnuplot, which `make setup-test` installs).</summary>
+/// <summary>End-to-end report builds on synthetic inputs.</summary>
 [TestFixture]
 public class ReportBuilderTests
 {
-    [OneTimeSetUp]
-    public void RequireGnuplot() =>
-        Requires.Tool(new Gnuplot().Version() is not null, "gnuplot is not installed (scripts/setup.sh core installs gnuplot-nox)");
-
     static readonly Regex ImgSrc = new("<img src=\"([^\"]+)\"", RegexOptions.Compiled);
 
     [Test]
@@ -45,11 +42,30 @@ public class ReportBuilderTests
                 Assert.That(File.Exists(Path.Combine(d.Out, m)), Is.True, $"markdown image {m} exists");
             Assert.That(Directory.GetDirectories(d.Out, ".*"), Is.Empty, "no staging directories left behind");
         });
-        // every SVG is a real gnuplot SVG, every PNG a PNG
+        // every SVG an SVG document with a title, every PNG a PNG
         foreach (var f in Directory.GetFiles(Path.Combine(d.Out, "img"), "*.svg"))
-            Assert.That(File.ReadAllText(f), Does.Contain("<svg"), f);
+            Assert.That(new SvgChart(File.ReadAllText(f)).Texts, Is.Not.Empty, f);
         foreach (var f in Directory.GetFiles(Path.Combine(d.Out, "img", "digits")))
             Assert.That(File.ReadAllBytes(f)[1..4], Is.EqualTo("PNG"u8.ToArray()), f);
+    }
+
+    [Test]
+    public void Build_DrawsEverySeedAndTheDocumentsValuesAsMarkers()
+    {
+        using var d = new ReportTestData(Doc001.Exp);
+        new ReportBuilder(d.Options()).Build();
+        SvgChart Chart(string name) => new(File.ReadAllText(Path.Combine(d.Out, "img", name + ".svg")));
+        var acc = Chart($"exp-{Doc001.Exp}-acc");
+        var documented = DocumentedValues.For(Doc001.Exp, Registry.Claims).Single(p => p.Column == "train_acc").Points.Count;
+        var steps = Chart($"exp-{Doc001.Exp}-steps");
+        Assert.Multiple(() =>
+        {
+            Assert.That(acc.Texts, Is.SupersetOf(new[] { $"{Doc001.Exp}: accuracy per epoch", "epoch", "accuracy (fraction)", "train accuracy (running) (2 seeds)", "train accuracy: document" }));
+            Assert.That(acc.Filled("#0b3c66"), Is.EqualTo(documented + 1), "one triangle per documented value, and the legend's");
+            Assert.That(steps.Texts, Is.SupersetOf(new[] { "batch loss (log scale)", "per step (faint)", "seed 1, moving average", "seed 2, moving average" }));
+            Assert.That(steps.Stroked("#1f77b4"), Is.EqualTo(2 + 2), "seed 1's raw and smoothed lines, and their legend samples");
+            Assert.That(Chart($"cm-{Doc001.Exp}").Texts, Does.Contain("count (log scale)"));
+        });
     }
 
     [Test]
@@ -168,7 +184,6 @@ public class ReportCommandTests
     [Test]
     public void Run_OnSyntheticInputs_WritesThePagesForTheSelectedDocuments()
     {
-        Requires.Tool(new Gnuplot().Version() is not null, "gnuplot is not installed (scripts/setup.sh core installs gnuplot-nox)");
         using var d = new ReportTestData(Doc001.Exp);
         int rc = MnistClaims.Harness.Cli.ReportCommand.Run(["--verdicts", d.Verdicts, "--out", d.Out, "--profile", ReportTestData.Profile,
             "--runs", d.Runs, "--data-dir", d.DataDir, "--baselines", d.Baselines, "--documents", "001"]);
@@ -186,20 +201,4 @@ public class ReportCommandTests
     public void Run_WithBadArguments_IsAUsageError(string flag, string value) =>
         Assert.Throws<MnistClaims.Harness.Cli.UsageException>(() =>
             MnistClaims.Harness.Cli.ReportCommand.Run([flag, value, "--profile", ReportTestData.Profile]));
-}
-
-[TestFixture]
-public class ReportWithoutGnuplotTests
-{
-    [Test]
-    public void Build_WithoutGnuplot_StillWritesThePagesAndSaysWhy()
-    {
-        using var d = new ReportTestData(Doc001.Exp);
-        var result = new ReportBuilder(d.Options() with { GnuplotExecutable = "/nonexistent/gnuplot" }).Build();
-        Assert.That(result.ChartFailures, Is.GreaterThan(0));
-        Assert.That(result.Warnings, Has.Some.Contains("no charts drawn"));
-        var html = File.ReadAllText(result.HtmlPath);
-        Assert.That(html, Does.Contain("not drawn (gnuplot not found)"));
-        Assert.That(html, Does.Not.Contain(".svg\""), "no references to charts that do not exist");
-    }
 }

@@ -1,4 +1,4 @@
-namespace MnistClaims.Reporting;
+namespace MnistClaims.Reporting.Charts;
 
 /// <summary>A polyline to plot: x and y of equal length.</summary>
 public sealed record XY(double[] X, double[] Y)
