@@ -15,9 +15,15 @@ public enum ClaimKind
     Relation,
     /// <summary>The document checked against itself (569 misses vs 97.21%).</summary>
     Consistency,
+    /// <summary>
+    /// A verdict fixed before any training, reported apart from the reproduction verdicts: wall-clock times on other
+    /// hardware, a count the document itself makes impossible, a buggy reference implementation against a correct one,
+    /// a comparison that is true by the metric's definition.
+    /// </summary>
+    ByConstruction,
 }
 
-public enum Verdict { Reproduced, NotReproduced, Inconsistent, Consistent }
+public enum Verdict { Reproduced, NotReproduced, Inconclusive, Inconsistent, Consistent, WithinNoise }
 
 public static class VerdictNames
 {
@@ -25,6 +31,8 @@ public static class VerdictNames
     {
         Verdict.Reproduced => "REPRODUCED",
         Verdict.NotReproduced => "NOT REPRODUCED",
+        Verdict.Inconclusive => "INCONCLUSIVE",
+        Verdict.WithinNoise => "WITHIN NOISE",
         Verdict.Inconsistent => "INCONSISTENT",
         Verdict.Consistent => "CONSISTENT",
         _ => v.ToString(),
@@ -34,6 +42,8 @@ public static class VerdictNames
     {
         "REPRODUCED" => Verdict.Reproduced,
         "NOT REPRODUCED" => Verdict.NotReproduced,
+        "INCONCLUSIVE" => Verdict.Inconclusive,
+        "WITHIN NOISE" => Verdict.WithinNoise,
         "INCONSISTENT" => Verdict.Inconsistent,
         "CONSISTENT" => Verdict.Consistent,
         _ => throw new FormatException($"unknown verdict '{s}'"),
@@ -49,6 +59,16 @@ public sealed record Experiment(string Id, string Document, string Title, TrainC
     /// <summary>Steps in the short deterministic slice that the fast tier verifies against the baseline.</summary>
     public long FastSteps { get; init; } = 200;
 
+    /// <summary>
+    /// An alternative reading of an inferred setup (issue 12, item 4), trained so that a "which reading fits" claim can
+    /// compare it with the registry's; the main job may run these with fewer seeds (<c>reproduce --alternative-seeds</c>).
+    /// </summary>
+    public bool Alternative { get; init; }
+
+    /// <summary>This experiment with other settings, as an alternative reading of the same document's setup.</summary>
+    public Experiment Reading(string suffix, string title, Func<TrainConfig, TrainConfig> change, string assumption) =>
+        this with { Id = $"{Id}-{suffix}", Title = title, Config = change(Config), Assumptions = [.. Assumptions, assumption], Alternative = true };
+
     public TrainConfig ForSeed(long seed) => Config with { Seed = seed };
     public TrainConfig FastSlice(long seed) => Config with { Seed = seed, MaxSteps = FastSteps };
     public long TotalSteps => (long)Math.Ceiling(TrainSetSize / (double)Config.BatchSize) * Config.Epochs;
@@ -63,8 +83,15 @@ public sealed record Experiment(string Id, string Document, string Title, TrainC
     }
 }
 
-/// <summary>The outcome of judging one claim.</summary>
-public sealed record ClaimResult(Verdict Verdict, string Measured, string Evidence, SeedStats? Stats = null);
+/// <summary>
+/// The outcome of judging one claim: the verdict, what was measured, the evidence, and which test decided it with its
+/// statistic and threshold (<see cref="Test"/>, e.g. "whole-log test: D = 1.31, p = 0.286, equivalence bound 0.92").
+/// </summary>
+public sealed record ClaimResult(Verdict Verdict, string Measured, string Evidence, SeedStats? Stats = null)
+{
+    /// <summary>The test that decided the verdict, its statistic, p-value or interval, and its margin.</summary>
+    public string Test { get; init; } = "";
+}
 
 /// <summary>
 /// One sentence or table row of a document, what it needs, how the document defines its metric,
@@ -98,4 +125,16 @@ public sealed class ClaimContext(IReadOnlyDictionary<string, IReadOnlyList<Core.
             : throw new InvalidOperationException($"no runs of experiment '{experimentId}' were provided");
 
     public bool Has(string experimentId) => runs.TryGetValue(experimentId, out var r) && r.Count > 0;
+
+    readonly Dictionary<object, object> _memo = [];
+
+    /// <summary>A result computed once per context (one whole-log test decides several claims of the same log).</summary>
+    public T Memo<T>(object key, Func<T> compute) where T : notnull
+    {
+        lock (_memo)
+        {
+            if (!_memo.TryGetValue(key, out var v)) _memo[key] = v = compute();
+            return (T)v;
+        }
+    }
 }

@@ -22,29 +22,32 @@ public static class Judge
     public static IReadOnlyList<Experiment> ExperimentsOf(IEnumerable<Claim> claims) =>
         claims.SelectMany(c => c.Experiments).Distinct().Select(Registry.Experiment).ToArray();
 
-    /// <summary>The runs a set of claims needs that are not in the cache yet.</summary>
-    public static IReadOnlyList<RunJob> Missing(IEnumerable<Experiment> experiments, IReadOnlyList<long> seeds, RunCache cache, Func<Experiment, long, TrainConfig> config) =>
-        experiments.SelectMany(e => seeds.Select(s => (e, cfg: config(e, s))))
+    /// <summary>The runs a set of experiments needs that are not in the cache yet (seeds per experiment).</summary>
+    public static IReadOnlyList<RunJob> Missing(IEnumerable<Experiment> experiments, Func<Experiment, IReadOnlyList<long>> seeds, RunCache cache, Func<Experiment, long, TrainConfig> config) =>
+        experiments.SelectMany(e => seeds(e).Select(s => (e, cfg: config(e, s))))
             .Where(x => !cache.Contains(x.e.Id, x.cfg))
             .Select(x => new RunJob(x.e, x.cfg, cache.PathFor(x.e.Id, x.cfg)))
             .ToArray();
 
-    public static IReadOnlyList<VerdictRow> Evaluate(IEnumerable<Claim> claims, IReadOnlyList<long> seeds, RunCache cache, MnistData? data,
+    public static IReadOnlyList<RunJob> Missing(IEnumerable<Experiment> experiments, IReadOnlyList<long> seeds, RunCache cache, Func<Experiment, long, TrainConfig> config) =>
+        Missing(experiments, _ => seeds, cache, config);
+
+    /// <summary>The cached runs of every experiment the claims need, then every claim judged in one context (a log's test runs once).</summary>
+    public static IReadOnlyList<VerdictRow> Evaluate(IEnumerable<Claim> claims, Func<Experiment, IReadOnlyList<long>> seeds, RunCache cache, MnistData? data,
         Func<Experiment, long, TrainConfig> config)
     {
+        var list = claims.ToArray();
         var runs = new Dictionary<string, IReadOnlyList<RunRecord>>();
-        var rows = new List<VerdictRow>();
-        foreach (var claim in claims)
+        foreach (var id in list.SelectMany(c => c.Experiments).Distinct())
         {
-            foreach (var id in claim.Experiments.Where(id => !runs.ContainsKey(id)))
-            {
-                var e = Registry.Experiment(id);
-                runs[id] = seeds.Select(s => cache.TryLoad(id, config(e, s), out var r) ? r
-                    : throw new InvalidOperationException($"run of {id} seed {s} is missing from {cache.Root}")).ToArray();
-            }
-            var ctx = new ClaimContext(runs, data);
-            rows.Add(VerdictRow.Of(claim, claim.Evaluate(ctx)));
+            var e = Registry.Experiment(id);
+            runs[id] = seeds(e).Select(s => cache.TryLoad(id, config(e, s), out var r) ? r
+                : throw new InvalidOperationException($"run of {id} seed {s} is missing from {cache.Root}")).ToArray();
         }
-        return rows;
+        var ctx = new ClaimContext(runs, data);
+        return list.Select(c => VerdictRow.Of(c, c.Evaluate(ctx))).ToArray();
     }
+
+    public static IReadOnlyList<VerdictRow> Evaluate(IEnumerable<Claim> claims, IReadOnlyList<long> seeds, RunCache cache, MnistData? data,
+        Func<Experiment, long, TrainConfig> config) => Evaluate(claims, _ => seeds, cache, data, config);
 }

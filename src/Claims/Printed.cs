@@ -35,6 +35,20 @@ public readonly record struct Printed(double Value, double Unit, PrintMode Mode,
         return mode == PrintMode.Truncated ? Truncated(v, decimals, scale, text) : Rounded(v, decimals, scale, text);
     }
 
+    /// <summary>The middle of the interval the printing allows (the value itself when exact or rounded).</summary>
+    public double Center => (Lo + Hi) / 2;
+
+    /// <summary>What this document would have printed for a true value <paramref name="x"/> (same unit and mode).</summary>
+    public double PrintLike(double x) => Mode switch
+    {
+        PrintMode.Rounded when Unit > 0 => Math.Round(x / Unit, MidpointRounding.ToEven) * Unit,
+        PrintMode.Truncated when Unit > 0 => Math.Floor(x / Unit + 1e-9) * Unit,
+        _ => x,
+    };
+
+    /// <summary>The same printing applied to <paramref name="x"/>, as a <see cref="Printed"/> (the pseudo-documents of the rule's calibration).</summary>
+    public Printed Reprint(double x) => this with { Value = PrintLike(x) };
+
     public string Describe() => Mode switch
     {
         PrintMode.Rounded => $"{Text} (rounded: [{Lo.ToString("G6", CultureInfo.InvariantCulture)}, {Hi.ToString("G6", CultureInfo.InvariantCulture)}])",

@@ -17,6 +17,9 @@ public static class Registry
     public static Claim Claim(string id) => Claims.FirstOrDefault(c => c.Id == id)
         ?? throw new KeyNotFoundException($"unknown claim '{id}'; see `harness claims`");
 
+    /// <summary>The documents whose logs calibrate the verdict rule (reports/calibration.md): 002 tunes the margin, 004 checks it.</summary>
+    public static IReadOnlyList<Calibration.CalibrationSet> CalibrationSets => [Doc002.CalibrationSet, Doc004.CalibrationSet];
+
     /// <summary>The document file names, in order.</summary>
     public static IReadOnlyList<string> Documents { get; } = [Doc000.File, Doc001.File, Doc002.File, Doc003.File, Doc004.File];
 }

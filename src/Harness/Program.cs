@@ -9,7 +9,9 @@ public static class Program
     [
         ("train", "train one configuration and write its run record", TrainCommand.Run),
         ("reproduce", "the main job: judge every claim with N seeds and write the verdict table", ReproduceCommand.Run),
+        ("calibrate", "measure the verdict rule's error rates on known-right and known-wrong cases -> reports/calibration.{md,json}", CalibrateCommand.Run),
         ("report", "build reports/index.html and index.md: verdicts, curves, confusion matrices, misclassified digits", ReportCommand.Run),
+        ("judge", "judge one claim, against its experiments or a variant (--set key=value), with the main job's rule", JudgeCommand.Run),
         ("claims", "list the claims registry (--json, --experiments)", ClaimsCommand.Run),
         ("accept", "accept reviewed received snapshots as verified baselines", AcceptCommand.Run),
         ("snapshot", "verify cached full-length runs against the baselines (writes received files)", SnapshotCommand.Run),

@@ -184,14 +184,14 @@ public sealed class ReportBuilder(ReportOptions o)
     static string ExpAnchor(string id) => "exp-" + id;
     static string Fmt(double x) => double.IsFinite(x) ? SeedStats.Fmt(x) : "—";
     static string Pct(double x) => double.IsFinite(x) ? (100 * x).ToString("F2", CultureInfo.InvariantCulture) + "%" : "—";
-    static readonly string[] VerdictOrder = ["REPRODUCED", "NOT REPRODUCED", "INCONSISTENT", "CONSISTENT", VerdictStyle.NotRun];
+    static readonly string[] VerdictOrder = ["REPRODUCED", "INCONCLUSIVE", "NOT REPRODUCED", "INCONSISTENT", "WITHIN NOISE", "CONSISTENT", VerdictStyle.NotRun];
 
     IEnumerable<Block> Header(VerdictReport? v, Dictionary<string, ExpData> data, IReadOnlyList<long>? seeds)
     {
         yield return new Heading(1, "mnist-claims: reproduction report", "top");
         var run = seeds is null ? "every cached seed" : "seeds " + string.Join(", ", seeds);
         yield return new Paragraph(Rich.Of(new Txt("Five documents' MNIST-MLP claims, trained here with libtorch on profile "), new CodeSpan(o.Profile),
-            new Txt($" ({run}) and judged by one rule: "), new Txt(VerdictRule.Text + ".")));
+            new Txt($" ({run}) and judged by two rules: "), new Txt(ClaimFactory.RulesText + ".")));
         if (v is null)
             yield return new Paragraph(Rich.Of(new Txt($"No verdicts: {o.VerdictsPath ?? "verdicts.json"} not found. Every claim below shows NOT RUN; run "),
                 new CodeSpan("harness reproduce"), new Txt(" first. Charts show whatever runs are cached.")), "warn");
@@ -261,7 +261,7 @@ public sealed class ReportBuilder(ReportOptions o)
     }
 
     /// <summary>The numeric rule is stated once at the top of the page; rows name it.</summary>
-    static string ShortRule(string rule) => rule.Replace(VerdictRule.Text, "the numeric rule (see the top of the page)");
+    static string ShortRule(string rule) => rule.Replace(ClaimFactory.LogRule, "the whole-log rule (see the top of the page)").Replace(ClaimFactory.RelationRule, "the relation rule (see the top of the page)");
 
     static IReadOnlyList<Rich> VerdictCells(VerdictRow r, string? suffix)
     {

@@ -54,7 +54,9 @@ public static class VerdictStyle
     {
         "REPRODUCED" => "ok",
         "NOT REPRODUCED" => "bad",
+        "INCONCLUSIVE" => "inconc",
         "INCONSISTENT" => "incons",
+        "WITHIN NOISE" => "noise",
         "CONSISTENT" => "cons",
         _ => "none",
     };
@@ -62,14 +64,14 @@ public static class VerdictStyle
     /// <summary>A marker a Markdown renderer can show without colour.</summary>
     public static string Symbol(string kind) => kind switch
     {
-        "ok" => "🟢", "bad" => "🔴", "incons" => "🟠", "cons" => "🔵", _ => "⚪",
+        "ok" => "🟢", "bad" => "🔴", "inconc" => "🟡", "incons" => "🟠", "noise" => "🟣", "cons" => "🔵", _ => "⚪",
     };
 }
 
 public static class HtmlRenderer
 {
     public const string Css = """
-        :root { --ok:#1e7b34; --ok-bg:#dcf3e1; --bad:#a4161a; --bad-bg:#fbe0e0; --incons:#9a5b00; --incons-bg:#fdebd0; --cons:#1d4f91; --cons-bg:#dde8f7; --none:#555; --none-bg:#e9e9e9; }
+        :root { --ok:#1e7b34; --ok-bg:#dcf3e1; --bad:#a4161a; --bad-bg:#fbe0e0; --incons:#9a5b00; --incons-bg:#fdebd0; --cons:#1d4f91; --cons-bg:#dde8f7; --inconc:#6b5a00; --inconc-bg:#fbf3c4; --noise:#5b3a8a; --noise-bg:#ece3f7; --none:#555; --none-bg:#e9e9e9; }
         * { box-sizing: border-box; }
         body { font-family: "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; line-height: 1.45; color: #1b1b1b; margin: 0; background: #fafafa; }
         main { max-width: 1500px; margin: 0 auto; padding: 16px 28px 40px; background: #fff; }
@@ -87,7 +89,7 @@ public static class HtmlRenderer
         table.verdicts td:nth-child(5) { max-width: 330px; color: #444; font-size: 12px; }
         .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-weight: 600; font-size: 12px; white-space: nowrap; }
         .badge.ok { color: var(--ok); background: var(--ok-bg); } .badge.bad { color: var(--bad); background: var(--bad-bg); }
-        .badge.incons { color: var(--incons); background: var(--incons-bg); } .badge.cons { color: var(--cons); background: var(--cons-bg); }
+        .badge.incons { color: var(--incons); background: var(--incons-bg); } .badge.cons { color: var(--cons); background: var(--cons-bg); } .badge.inconc { color: var(--inconc); background: var(--inconc-bg); } .badge.noise { color: var(--noise); background: var(--noise-bg); }
         .badge.none { color: var(--none); background: var(--none-bg); }
         p.note { color: #555; font-size: 13px; margin: 4px 0; }
         p.warn { background: #fff4d6; border-left: 4px solid #e0a800; padding: 6px 10px; }

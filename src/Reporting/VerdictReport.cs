@@ -41,7 +41,7 @@ public sealed record VerdictReport(string Profile, IReadOnlyList<long> Seeds, Da
         var sb = new StringBuilder();
         sb.AppendLine("# Verdicts").AppendLine();
         sb.AppendLine($"Profile `{Profile}`, seeds {string.Join(", ", Seeds)}, generated {Generated:yyyy-MM-dd HH:mm} UTC, wall time {TimeSpan.FromSeconds(WallSeconds):hh\\:mm\\:ss}.").AppendLine();
-        sb.AppendLine("Numeric rule: " + VerdictRule.Text + ".").AppendLine();
+        sb.AppendLine("Rules: " + ClaimFactory.RulesText + ".").AppendLine();
         sb.AppendLine("| verdict | count |").AppendLine("|---|---|");
         foreach (var (k, v) in Counts.OrderBy(k => k.Key)) sb.AppendLine($"| {k} | {v} |");
         foreach (var doc in Rows.GroupBy(r => r.Document))

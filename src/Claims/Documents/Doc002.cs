@@ -1,3 +1,4 @@
+using MnistClaims.Claims.Rule;
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using MnistClaims.Models;
@@ -44,6 +45,8 @@ public static class Doc002
         Earin("002-width-64", "width 64", width: 64),
         Earin("002-loss-mse", "MSELoss on one-hot targets", loss: "mse"),
         Earin("002-loss-l1", "L1Loss on one-hot targets", loss: "l1"),
+        Earin("002-hidden-0", "", nhl: 0).Reading("linear", "0 hidden layers as written: a linear model 784-10", c => c with { Arch = "784-10" },
+            "alternative reading: '0 hidden layers' as the linear model the text describes, not Model(0, 128)"),
     ];
 
     /// <summary>A printed training log: where it is in the document, what it ran as written, and what it ran in fact.</summary>
@@ -113,24 +116,48 @@ public static class Doc002
         return log.Rows.Select(r => (r.Epoch, c.Pick(r)));
     }
 
-    static double FinalVal(RunRecord r) => Metrics.Final(EpochColumns.ValAcc).Read(r);
-    static string V(double x) => SeedStats.Fmt(x);
+
+    /// <summary>The judging scale of each column: accuracies as proportions (48,000 training, 12,000 validation images), losses on the log.</summary>
+    static MetricScale ScaleOf(EpochColumn c) =>
+        c == EpochColumns.TrainAcc ? MetricScale.Proportion(48000) : c == EpochColumns.ValAcc ? MetricScale.Proportion(12000) : MetricScale.Log;
+
+    static readonly Dictionary<(string, string), DocumentedLog> LogCache = [];
+
+    /// <summary>A printed training log (four columns x ten epochs) as one documented log, judged against <paramref name="experiment"/>'s runs.</summary>
+    public static DocumentedLog AsLog(Log log, string experiment)
+    {
+        lock (LogCache)
+            return LogCache.TryGetValue((log.Name, experiment), out var l) ? l : LogCache[(log.Name, experiment)] = new DocumentedLog(
+                $"002 log {log.Name}", experiment,
+                Columns.SelectMany(c => DocumentedLog.Column(c.Column, ScaleOf(c.Column), log.Rows.Select(r => (r.Epoch, Printed.Rounded(c.Pick(r), 4))))).ToArray());
+    }
+
+    /// <summary>The calibration material (reports/calibration.md): the fifteen logs with the configuration that ran each, the seven base-configuration logs as replicates.</summary>
+    public static Calibration.CalibrationSet CalibrationSet => new(File,
+        Logs.Select(l => new Calibration.CalibrationLog(l.Name, AsLog(l, l.AsRun), l.AsRun, Replicate: l.AsRun == Base)).ToArray(),
+        Experiments.Select(e => e.Id).ToArray(), e => AsLog(Logs[0], e));
+
+    static RunMetric FinalVal => Metrics.Final(EpochColumns.ValAcc);
+    static readonly MetricScale ValScale = MetricScale.Proportion(12000);
+
+    static RelationPart Below(string statement, string a, string b) => RelationPart.Compare(statement, a, FinalVal, -1, b, FinalVal, ValScale);
+    static RelationPart Above(string statement, string a, string b) => RelationPart.Compare(statement, a, FinalVal, +1, b, FinalVal, ValScale);
 
     public static IEnumerable<Claim> Claims()
     {
         foreach (var log in Logs)
             foreach (var c in Columns)
             {
-                var points = log.Rows.Select(r => (r.Epoch, Printed.Rounded(c.Pick(r), 4))).ToArray();
-                var quote = $"{log.Section}: {c.Label} = {string.Join(", ", points.Select(p => p.Item2.Text))}";
+                var points = log.Rows.Select(r => Printed.Rounded(c.Pick(r), 4)).ToArray();
+                var quote = $"{log.Section}: {c.Label} = {string.Join(", ", points.Select(p => p.Text))}";
                 var idBase = $"002-{log.Name}-{c.Column.Name.Replace("_batch_mean", "").Replace('_', '-')}";
                 if (log.AsWritten == log.AsRun)
-                    yield return Curve(idBase, File, quote, log.AsRun, c.Column, c.Definition, points, Assumed);
+                    yield return LogClaim(idBase, File, quote, AsLog(log, log.AsRun), c.Column.Name, c.Definition, Assumed);
                 else
                 {
-                    yield return Curve(idBase + "-as-written", File, quote, log.AsWritten, c.Column, c.Definition, points,
+                    yield return LogClaim(idBase + "-as-written", File, quote, AsLog(log, log.AsWritten), c.Column.Name, c.Definition,
                         [.. Assumed, $"as written: trained at {log.Name.Replace('-', ' ')}"]);
-                    yield return Curve(idBase + "-as-run", File, quote, log.AsRun, c.Column, c.Definition, points,
+                    yield return LogClaim(idBase + "-as-run", File, quote, AsLog(log, log.AsRun), c.Column.Name, c.Definition,
                         [.. Assumed, "as run: the document's code never passed the batch size on, so every batch-size run trained at 64 (NOTES.md)"]);
                 }
             }
@@ -138,37 +165,47 @@ public static class Doc002
         // --- relations the document states --------------------------------------------------------
         yield return Relation("002-lr-0.1-fails", File, "A learning rate of 0.1 may lead to unstable training or overshooting the optimal solution.",
             ["002-lr-0.1", Base], "lr 0.1 ends far below lr 0.01 and below 50% validation accuracy (the document: 34.38%)",
-            run => { double a = FinalVal(run("002-lr-0.1")), b = FinalVal(run(Base)); return (a < 0.5 && a < b, $"val_acc lr 0.1 = {V(a)}, lr 0.01 = {V(b)}"); }, Assumed);
+            [RelationPart.Against("final val_acc at lr 0.1 below 50%", "002-lr-0.1", FinalVal, -1, 0.5, ValScale), Below("final val_acc at lr 0.1 below lr 0.01", "002-lr-0.1", Base)], Assumed);
         yield return Relation("002-lr-0.001-suboptimal", File, "A learning rate of 0.001 results in slow convergence and possibly suboptimal performance.",
-            ["002-lr-0.001", Base], "final validation accuracy at lr 0.001 is below lr 0.01's",
-            run => { double a = FinalVal(run("002-lr-0.001")), b = FinalVal(run(Base)); return (a < b, $"val_acc lr 0.001 = {V(a)}, lr 0.01 = {V(b)}"); }, Assumed);
+            ["002-lr-0.001", Base], "final validation accuracy at lr 0.001 is below lr 0.01's", [Below("final val_acc at lr 0.001 below lr 0.01", "002-lr-0.001", Base)], Assumed);
         yield return Relation("002-batch-16-faster", File, "A smaller batch size, such as 16, may result in faster convergence",
             ["002-batch-16", "002-batch-256"], "as written: after epoch 1, batch 16 has a higher validation accuracy than batch 256",
-            run => { double a = Metrics.AtEpoch(EpochColumns.ValAcc, 1).Read(run("002-batch-16")), b = Metrics.AtEpoch(EpochColumns.ValAcc, 1).Read(run("002-batch-256")); return (a > b, $"epoch-1 val_acc b16 = {V(a)}, b256 = {V(b)}"); }, Assumed);
+            [RelationPart.Compare("epoch-1 val_acc at batch 16 above batch 256", "002-batch-16", Metrics.AtEpoch(EpochColumns.ValAcc, 1), +1, "002-batch-256", Metrics.AtEpoch(EpochColumns.ValAcc, 1), ValScale)], Assumed);
         yield return Relation("002-batch-256-stable", File, "A larger batch size, such as 256, can provide more stable updates",
             ["002-batch-256", "002-batch-16"], "as written: the step losses of the last epoch vary less at batch 256 than at batch 16",
-            run => { double a = LastEpochLossStd(run("002-batch-256")), b = LastEpochLossStd(run("002-batch-16")); return (a < b, $"std of last-epoch step losses b256 = {V(a)}, b16 = {V(b)}"); }, Assumed);
+            [RelationPart.Compare("std of last-epoch step losses at batch 256 below batch 16", "002-batch-256", LastEpochLossStd, -1, "002-batch-16", LastEpochLossStd, MetricScale.Log)], Assumed);
         yield return Relation("002-hidden-0-poor", File, "A model without hidden layers (linear model) performs poorly on complex tasks like MNIST.",
-            ["002-hidden-0", Base], "the '0 hidden layers' model ends clearly below the 1-hidden-layer model (by more than 1 point of validation accuracy)",
-            run => { double a = FinalVal(run("002-hidden-0")), b = FinalVal(run(Base)); return (a < b - 0.01, $"val_acc hidden 0 = {V(a)}, hidden 1 = {V(b)}"); }, Assumed);
+            ["002-hidden-0", Base], "the '0 hidden layers' model ends clearly below the 1-hidden-layer model", [Below("final val_acc with 0 hidden layers below 1", "002-hidden-0", Base)], Assumed);
         yield return Relation("002-hidden-more-better", File, "Adding one or two hidden layers improves the model's performance",
             ["002-hidden-0", Base, "002-hidden-2"], "1 and 2 hidden layers both end above 0 hidden layers",
-            run => { double h0 = FinalVal(run("002-hidden-0")), h1 = FinalVal(run(Base)), h2 = FinalVal(run("002-hidden-2")); return (h1 > h0 && h2 > h0, $"val_acc h0 = {V(h0)}, h1 = {V(h1)}, h2 = {V(h2)}"); }, Assumed);
+            [Above("final val_acc with 1 hidden layer above 0", Base, "002-hidden-0"), Above("final val_acc with 2 hidden layers above 0", "002-hidden-2", "002-hidden-0")], Assumed);
         yield return Relation("002-wider-better", File, "Models with wider hidden layers generally have better performance compared to narrower layers.",
             ["002-width-32", "002-width-64", Base], "final validation accuracy increases with width 32 < 64 < 128",
-            run => { double a = FinalVal(run("002-width-32")), b = FinalVal(run("002-width-64")), c = FinalVal(run(Base)); return (a < b && b < c, $"val_acc w32 = {V(a)}, w64 = {V(b)}, w128 = {V(c)}"); }, Assumed);
+            [Above("final val_acc at width 64 above 32", "002-width-64", "002-width-32"), Above("final val_acc at width 128 above 64", Base, "002-width-64")], Assumed);
         yield return Relation("002-l1-stalls", File, "L1Loss: Val Acc 0.0978 ... Val Loss 0.1011 (stalls near chance)",
-            ["002-loss-l1"], "L1 on logits vs one-hot ends within 10% ± 3 points accuracy with a loss near 0.1 (what predicting all zeros gives)",
-            run => { var r = run("002-loss-l1"); double acc = FinalVal(r), loss = Metrics.Final(EpochColumns.ValLoss).Read(r); return (Math.Abs(acc - 0.10) < 0.03 && Math.Abs(loss - 0.1) < 0.005, $"val_acc = {V(acc)}, val_loss = {V(loss)}"); }, Assumed);
+            ["002-loss-l1"], "L1 on logits vs one-hot ends near chance: final validation accuracy between 7% and 13%",
+            [RelationPart.Against("final val_acc with L1 above 7%", "002-loss-l1", FinalVal, +1, 0.07, ValScale),
+             RelationPart.Against("final val_acc with L1 below 13%", "002-loss-l1", FinalVal, -1, 0.13, ValScale)], Assumed);
         yield return Relation("002-mse-below-ce", File, "MSELoss Val Acc 0.9294 vs CrossEntropyLoss 0.9681",
-            ["002-loss-mse", Base], "MSE ends below cross-entropy in validation accuracy",
-            run => { double a = FinalVal(run("002-loss-mse")), b = FinalVal(run(Base)); return (a < b, $"val_acc mse = {V(a)}, ce = {V(b)}"); }, Assumed);
+            ["002-loss-mse", Base], "MSE ends below cross-entropy in validation accuracy", [Below("final val_acc with MSE below cross-entropy", "002-loss-mse", Base)], Assumed);
         yield return Relation("002-ce-best-loss", File, "CrossEntropyLoss is commonly used for multi-class classification tasks like MNIST and provides good performance.",
             ["002-loss-mse", "002-loss-l1", Base], "cross-entropy ends above both MSE and L1",
-            run => { double m = FinalVal(run("002-loss-mse")), l = FinalVal(run("002-loss-l1")), c = FinalVal(run(Base)); return (c > m && c > l, $"val_acc ce = {V(c)}, mse = {V(m)}, l1 = {V(l)}"); }, Assumed);
+            [Above("final val_acc with cross-entropy above MSE", Base, "002-loss-mse"), Above("final val_acc with cross-entropy above L1", Base, "002-loss-l1")], Assumed);
 
-        yield return SevenRunSpread();
-        foreach (var n in new[] { "batch-16", "batch-256" }) yield return AsWrittenOrAsRun(Logs.Single(l => l.Name == n));
+        var h0 = Logs.Single(l => l.Name == "hidden-0");
+        yield return WhichFits("002-hidden-0-reading", File, "Training model with 0 hidden layers",
+            "which model the 'Hidden Layers (0)' log fits: Model(0, 128) = 784-128-10 with ReLU (the code) or a linear 784-10 model (the text)",
+            AsLog(h0, "002-hidden-0"), "784-128-10 (as the code builds it)", AsLog(h0, "002-hidden-0-linear"), "linear 784-10 (as the text describes it)", Assumed);
+
+        foreach (var n in new[] { "batch-16", "batch-256" })
+        {
+            var log = Logs.Single(l => l.Name == n);
+            string b = n.Split('-')[1];
+            yield return WhichFits($"002-{log.Name}-as-written-or-as-run", File, $"Training model with batch size: {b}",
+                $"which configuration the documented log fits: batch {b} as written, or batch 64 as run",
+                AsLog(log, log.AsWritten), $"batch {b} (as written)", AsLog(log, log.AsRun), "batch 64 (as run)",
+                [.. Assumed, "as run = batch 64, because the document's train_model never passed batch_size to its DataLoader"]);
+        }
 
         // --- the document against itself ----------------------------------------------------------
         yield return Consistency("002-batch-1-never-run", File, "Evaluate at least 3 different numbers/values/types of: mini-batch size (including batch containing only 1 example)",
@@ -186,69 +223,13 @@ public static class Doc002
             "the conclusion agrees with the width logs", () => (0.9501 < 0.9627 && 0.9627 < 0.9629, "final Val Acc 32: 0.9501 < 64: 0.9627 < 128: 0.9629"));
     }
 
-    static double LastEpochLossStd(RunRecord r)
+    /// <summary>The standard deviation of the last epoch's step losses.</summary>
+    static readonly RunMetric LastEpochLossStd = new("std of last-epoch step losses", r =>
     {
         var steps = r.Steps;
         int last = steps.Epoch(steps.Count - 1);
         var xs = Enumerable.Range(0, steps.Count).Where(i => steps.Epoch(i) == last).Select(i => (double)steps.Loss(i)).ToArray();
         double m = xs.Average();
         return Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Length - 1));
-    }
-
-    /// <summary>The base configuration ran 7 times in the document: each of its 7 final validation accuracies should be a plausible run of ours.</summary>
-    static Claim SevenRunSpread()
-    {
-        var finals = Logs.Where(l => l.AsRun == Base).Select(l => (l.Section, Value: l.Rows[^1].ValAcc)).ToArray();
-        return new Claim
-        {
-            Id = "002-base-seven-runs", Document = File, Kind = ClaimKind.Value, Experiments = [Base],
-            Quote = "final Val Acc of the seven runs of lr 0.01 / 1 hidden / width 128 / CE / batch 64: " + string.Join(", ", finals.Select(f => f.Value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))),
-            Metric = "final val_acc", Documented = "0.9623-0.9698", Rule = $"each documented value: {VerdictRule.Text}; Bonferroni a/{finals.Length}",
-            Assumptions = [.. Assumed, "the seven logs are independent runs of one configuration (NOTES.md): a direct measure of the document's run-to-run spread"],
-            Evaluate = ctx =>
-            {
-                var s = VerdictRule.Summarize(ctx.Runs(Base).Select(FinalVal).ToArray(), finals.Length);
-                var outside = finals.Where(f => !VerdictRule.Reproduces(Printed.Rounded(f.Value, 4), s)).ToArray();
-                return new ClaimResult(outside.Length == 0 ? Verdict.Reproduced : Verdict.NotReproduced, s.ToString(),
-                    $"{finals.Length - outside.Length}/{finals.Length} documented runs inside [{V(s.Lo)}, {V(s.Hi)}]" +
-                    (outside.Length > 0 ? "; outside: " + string.Join(", ", outside.Select(o => $"{o.Section} {o.Value:F4}")) : ""), s);
-            },
-        };
-    }
-
-    /// <summary>
-    /// "As written" (batch 16/256) or "as run" (all batch 64): which configuration do the document's
-    /// numbers fit better? Score = sum over epochs and the four columns of squared standardised
-    /// residuals (documented - seed mean) / max(seed std, printing unit); lower fits better.
-    /// </summary>
-    static Claim AsWrittenOrAsRun(Log log) => new()
-    {
-        Id = $"002-{log.Name}-as-written-or-as-run", Document = File, Kind = ClaimKind.Relation, Experiments = [log.AsWritten, log.AsRun],
-        Quote = $"Training model with batch size: {log.Name.Split('-')[1]}",
-        Metric = "which configuration the documented curves fit better (sum of squared standardised residuals over 10 epochs x 4 columns)",
-        Documented = $"trained at batch {log.Name.Split('-')[1]}",
-        Rule = "reproduced when the as-written experiment fits the document's numbers better than the as-run one",
-        Assumptions = [.. Assumed, "as run = batch 64, because the document's train_model never passed batch_size to its DataLoader"],
-        Evaluate = ctx =>
-        {
-            double Score(string exp)
-            {
-                var runs = ctx.Runs(exp); double sum = 0;
-                foreach (var c in Columns)
-                    foreach (var r in log.Rows)
-                    {
-                        var xs = runs.Select(Metrics.AtEpoch(c.Column, r.Epoch).Read).ToArray();
-                        double m = xs.Average();
-                        double sd = xs.Length > 1 ? Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Length - 1)) : 0;
-                        double z = (c.Pick(r) - m) / Math.Max(sd, 1e-4);
-                        sum += z * z;
-                    }
-                return sum;
-            }
-            double written = Score(log.AsWritten), run = Score(log.AsRun);
-            return new ClaimResult(written < run ? Verdict.Reproduced : Verdict.NotReproduced,
-                written < run ? "fits as written" : "fits as run (batch 64)",
-                $"misfit as written (batch {log.Name.Split('-')[1]}) = {V(written)}, as run (batch 64) = {V(run)}");
-        },
-    };
+    });
 }

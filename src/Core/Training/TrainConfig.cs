@@ -124,6 +124,38 @@ public sealed record TrainConfig
         return Canonical(node).ToJsonString();
     }
 
+    /// <summary>The canonical configuration keys (those of <c>config_json</c> in a manifest).</summary>
+    public static IReadOnlyList<string> Keys { get; } = JsonSerializer.SerializeToNode(new TrainConfig(), JsonOptions)!.AsObject().Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// This configuration with <c>key=value</c> overrides, keys as in <c>config_json</c> (<c>lr</c>, <c>batch_size</c>,
+    /// <c>dropout</c>, <c>normalize</c>, <c>optimizer</c>, ...), each value parsed as its key's type; validated. An unknown key or a
+    /// value of the wrong type is a <see cref="ConfigException"/> naming the key.
+    /// </summary>
+    public TrainConfig With(IEnumerable<(string Key, string Value)> overrides)
+    {
+        var node = JsonSerializer.SerializeToNode(this, JsonOptions)!.AsObject();
+        foreach (var (key, value) in overrides)
+        {
+            if (!node.TryGetPropertyValue(key, out var current))
+                throw new ConfigException(key, $"not a configuration key; expected one of {string.Join(", ", Keys)}");
+            JsonNode parsed = current!.GetValueKind() switch
+            {
+                JsonValueKind.Number => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? JsonValue.Create(l)
+                    : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? JsonValue.Create(d)
+                    : throw new ConfigException(key, $"expected a number, got '{value}'"),
+                JsonValueKind.True or JsonValueKind.False => bool.TryParse(value, out var b) ? JsonValue.Create(b) : throw new ConfigException(key, $"expected true or false, got '{value}'"),
+                _ => JsonValue.Create(value),
+            };
+            node[key] = parsed;
+        }
+        TrainConfig cfg;
+        try { cfg = JsonSerializer.Deserialize<TrainConfig>(node.ToJsonString(), JsonOptions)!; }
+        catch (JsonException e) { throw new ConfigException(overrides.First().Key, $"cannot apply the overrides ({e.Message})"); }
+        cfg.Validate();
+        return cfg;
+    }
+
     public static TrainConfig FromJson(string json) =>
         JsonSerializer.Deserialize<TrainConfig>(json, JsonOptions) ?? throw new ConfigException("config", "empty JSON");
 

@@ -17,6 +17,7 @@ public sealed record Flag(string Name, string? Value, string Help, string? Defau
 public sealed class Args
 {
     readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+    readonly Dictionary<string, List<string>> _all = new(StringComparer.Ordinal);
     readonly Dictionary<string, Flag> _flags;
     public IReadOnlyList<string> Positionals { get; }
     public bool HelpRequested { get; }
@@ -46,11 +47,14 @@ public sealed class Args
                 value = argv[++i];
             }
             _values[name] = value;
+            (_all.TryGetValue(name, out var list) ? list : _all[name] = []).Add(value);
         }
         Positionals = pos;
     }
 
     public bool Has(string name) => _values.ContainsKey(name);
+    /// <summary>Every value a repeatable flag was given, in order.</summary>
+    public IReadOnlyList<string> All(string name) => _all.TryGetValue(name, out var v) ? v : [];
     /// <summary>The given value, else the flag's declared default.</summary>
     public string? String(string name) => _values.TryGetValue(name, out var v) ? v : _flags[name].Default;
     /// <summary>The given value only: typed getters fall back to their caller's value (e.g. a --config file's), not the help default.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MnistClaims.Claims;
+using MnistClaims.Claims.Calibration;
 using MnistClaims.Reporting;
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
@@ -15,7 +16,8 @@ public static class ReproduceCommand
 {
     public static readonly Flag[] Flags =
     [
-        new("seeds", "N", "seeds per experiment (1..N)", "5"),
+        new("seeds", "N", "seeds per experiment (1..N)", "20"),
+        new("alternative-seeds", "N", "seeds for the alternative readings of inferred setups (at most --seeds)", "10"),
         new("seed-list", "S,S,..", "explicit seeds instead of 1..N"),
         new("documents", "P,P,..", "only these documents (file-name prefixes, e.g. 000,002)"),
         new("claims", "ID,ID,..", "only these claims"),
@@ -47,8 +49,11 @@ public static class ReproduceCommand
         var cache = RunCache.Default();
 
         Console.Out.WriteLine($"reproducing {claims.Count} claim(s) of {claims.Select(c => c.Document).Distinct().Count()} document(s): {experiments.Count} experiment(s) x {seeds.Count} seed(s) on {profile}");
-        var missing = Judge.Missing(experiments, seeds, cache, Config);
-        Console.Out.WriteLine($"{experiments.Count * seeds.Count - missing.Count} run(s) cached in {cache.Root}, {missing.Count} to train");
+        int altSeeds = a.Int("alternative-seeds", 10);
+        if (altSeeds < 4) throw new UsageException("--alternative-seeds: expected at least 4 (the rule leaves one seed out and needs three)");
+        IReadOnlyList<long> SeedsOf(Experiment e) => e.Alternative ? seeds.Take(altSeeds).ToArray() : seeds;
+        var missing = Judge.Missing(experiments, SeedsOf, cache, Config);
+        Console.Out.WriteLine($"{experiments.Sum(e => SeedsOf(e).Count) - missing.Count} run(s) cached in {cache.Root}, {missing.Count} to train");
         if (a.Switch("dry-run"))
         {
             foreach (var j in missing) Console.Out.WriteLine($"  {j.Experiment.Id} seed {j.Config.Seed}  ({j.Experiment.TotalSteps:N0} steps)");
@@ -57,22 +62,34 @@ public static class ReproduceCommand
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
         new Scheduler(jobs, data.Directory, Console.Out).Run(missing);
 
-        var rows = Judge.Evaluate(claims, seeds, cache, data, Config);
+        var rows = Judge.Evaluate(claims, SeedsOf, cache, data, Config);
         var report = new VerdictReport(profile, seeds, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, rows);
         Console.Out.Write(report.ToConsole());
         var outDir = a.String("out")!;
         if (!Path.IsPathRooted(outDir) && RepoPaths.Root is not null && a.String("out") == "reports") outDir = RepoPaths.Reports;
         report.Write(outDir);
+        if (CalibrationSelected(claims))
+        {
+            // The main job regenerates the rule's calibration from the same runs (reports/calibration.md).
+            var cal = CalibrateCommand.Calibrate(seeds.Count, CalibrateCommand.DefaultMargins, CalibrateCommand.DefaultPowerSeeds, jobs, data, Console.Out);
+            cal.Write(outDir);
+            Console.Out.WriteLine($"wrote {Path.Combine(outDir, "calibration.md")}: " + string.Join("; ", cal.AtMargin.Select(s =>
+                $"{s.Document[..3]} false-accept {Calibrator.Pct(s.Rates.FalseAcceptRate)} / {Calibrator.Pct(s.Rates.PseudoFalseAcceptRate)} (pseudo), false-reject {Calibrator.Pct(s.Rates.FalseRejectRate)} / {Calibrator.Pct(s.Rates.PseudoFalseRejectRate)}")));
+        }
         Console.Out.WriteLine($"wrote {Path.Combine(outDir, "verdicts.md")} and verdicts.json  (wall time {clock.Elapsed:hh\\:mm\\:ss})");
         return 0;
     }
+
+    /// <summary>True when the selection covers every calibration document's claims (the full main job, or a selection of those documents).</summary>
+    static bool CalibrationSelected(IReadOnlyList<Claim> claims) =>
+        Registry.CalibrationSets.All(s => claims.Any(c => c.Document == s.Document));
 
     internal static IReadOnlyList<long> SeedList(Args a)
     {
         if (a.String("seed-list") is { } list)
             return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => long.TryParse(s, out var v) ? v : throw new UsageException($"--seed-list: '{s}' is not an integer")).ToArray();
-        int n = a.Int("seeds", 5);
+        int n = a.Int("seeds", 20);
         if (n < 1) throw new UsageException("--seeds: expected a positive integer");
         return Enumerable.Range(1, n).Select(i => (long)i).ToArray();
     }
