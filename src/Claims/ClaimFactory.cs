@@ -22,10 +22,13 @@ public sealed record DocumentedLog(string Name, string Experiment, IReadOnlyList
     /// The same log with its documented values replaced by what <paramref name="run"/> measured, printed as the document
     /// prints them: one of our runs as a pseudo-document (the calibration's known-right and known-wrong cases).
     /// </summary>
-    public DocumentedLog PrintedFrom(RunRecord run, string experiment) => this with
+    public DocumentedLog PrintedFrom(RunRecord run, string experiment) => PrintedFrom(Matrix([run])[0], experiment);
+
+    /// <summary>The same, from one run's values of this log's points (a row of <see cref="Matrix"/>).</summary>
+    public DocumentedLog PrintedFrom(double[] measured, string experiment) => this with
     {
         Experiment = experiment,
-        Values = Values.Select(v => v with { Documented = v.Documented.Reprint(v.Metric.Read(run)) }).ToArray(),
+        Values = Values.Select((v, i) => v with { Documented = v.Documented.Reprint(measured[i]) }).ToArray(),
     };
 
     /// <summary>The whole-log test against the runs' values given as a matrix (seed x point), with a chosen margin.</summary>

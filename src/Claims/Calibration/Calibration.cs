@@ -1,6 +1,5 @@
 using System.Globalization;
 using MnistClaims.Claims.Rule;
-using MnistClaims.Core.Runs;
 
 namespace MnistClaims.Claims.Calibration;
 
@@ -57,17 +56,10 @@ public sealed record SetCalibration(string Document, Rates Rates, IReadOnlyList<
 /// </summary>
 public static class Calibrator
 {
-    public static SetCalibration Run(CalibrationSet set, IReadOnlyDictionary<string, IReadOnlyList<RunRecord>> runs, double margin, int seeds)
+    public static SetCalibration Run(CalibrationSet set, CalibrationValues values, double margin, int seeds)
     {
-        var used = set.Experiments.Where(runs.ContainsKey).ToArray();
-        IReadOnlyList<RunRecord> R(string e) => runs[e].Take(seeds).ToArray();
-        // matrices per (log shape, experiment) computed once
-        var matrices = new Dictionary<(DocumentedLog, string), double[][]>(ReferenceEqualityComparerPair.Instance);
-        double[][] M(DocumentedLog shape, string e)
-        {
-            if (!matrices.TryGetValue((shape, e), out var m)) matrices[(shape, e)] = m = shape.Matrix(R(e));
-            return m;
-        }
+        var used = set.Experiments.Where(e => values.Has(set.ShapeFor(e), e)).ToArray();
+        double[][] M(DocumentedLog shape, string e) => values.Matrix(shape, e, seeds);
 
         // 1. pseudo-documents: every run of B judged against A (leaving it out when A == B)
         var separations = new List<PairSeparation>();
@@ -75,12 +67,12 @@ public static class Calibrator
         foreach (var b in used)
         {
             var shape = set.ShapeFor(b);
-            var bRuns = R(b);
+            var bRuns = M(shape, b);
             foreach (var a in used)
             {
                 var aMatrix = M(shape, a);
                 int rejected = 0, reproduced = 0;
-                for (int i = 0; i < bRuns.Count; i++)
+                for (int i = 0; i < bRuns.Length; i++)
                 {
                     var doc = shape.PrintedFrom(bRuns[i], a);
                     var reference = a == b ? aMatrix.Where((_, k) => k != i).ToArray() : aMatrix;
@@ -89,7 +81,7 @@ public static class Calibrator
                     if (v == Verdict.Reproduced) reproduced++;
                     pseudo.Add((a, b, v));
                 }
-                separations.Add(new PairSeparation(a, b, (double)rejected / bRuns.Count, (double)reproduced / bRuns.Count, bRuns.Count));
+                separations.Add(new PairSeparation(a, b, (double)rejected / bRuns.Length, (double)reproduced / bRuns.Length, bRuns.Length));
             }
         }
         bool Same(string a, string b) => a == b;
@@ -115,13 +107,6 @@ public static class Calibrator
             pw.Length, pw.Count(p => p.V == Verdict.Reproduced), pr.Length, pr.Count(p => p.V == Verdict.NotReproduced),
             pr.Count(p => p.V == Verdict.Reproduced), pw.Count(p => p.V == Verdict.NotReproduced));
         return new SetCalibration(set.Document, rates, separations, pairings);
-    }
-
-    sealed class ReferenceEqualityComparerPair : IEqualityComparer<(DocumentedLog, string)>
-    {
-        public static readonly ReferenceEqualityComparerPair Instance = new();
-        public bool Equals((DocumentedLog, string) x, (DocumentedLog, string) y) => ReferenceEquals(x.Item1, y.Item1) && x.Item2 == y.Item2;
-        public int GetHashCode((DocumentedLog, string) x) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(x.Item1), x.Item2);
     }
 
     public static string Pct(double x) => double.IsNaN(x) ? "—" : (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%";

@@ -11,8 +11,20 @@ namespace MnistClaims.Claims.Calibration;
 /// margins scanned beside it, the power at smaller N, the pairs the rule cannot tell apart, and the replicate logs' verdicts.
 /// </summary>
 public sealed record CalibrationReport(string Profile, int Seeds, double Margin, IReadOnlyList<SetCalibration> AtMargin,
-    IReadOnlyList<SetCalibration> Scan, IReadOnlyList<SetCalibration> Power, DateTimeOffset Generated)
+    IReadOnlyList<SetCalibration> Scan, IReadOnlyList<SetCalibration> Power, DateTimeOffset Generated, CalibrationValues Values)
 {
+    /// <summary>Measures every set at the claims' margin (<see cref="WholeLogTest.Margin"/>), at each scanned margin, and at the smaller N.</summary>
+    public static CalibrationReport Compute(IReadOnlyList<CalibrationSet> sets, CalibrationValues values, string profile, int seeds,
+        IReadOnlyList<double> margins, IReadOnlyList<int> powerSeeds)
+    {
+        // Each document at the largest N its runs allow, up to the requested one.
+        int N(CalibrationSet s) => Math.Min(seeds, values.SeedsOf(s));
+        var atMargin = sets.Select(s => Calibrator.Run(s, values, WholeLogTest.Margin, N(s))).ToArray();
+        var scan = margins.SelectMany(m => sets.Select(s => Calibrator.Run(s, values, m, N(s)))).ToArray();
+        var power = powerSeeds.SelectMany(n => sets.Where(s => n < N(s)).Select(s => Calibrator.Run(s, values, WholeLogTest.Margin, n))).ToArray();
+        return new CalibrationReport(profile, seeds, WholeLogTest.Margin, atMargin, scan, power, DateTimeOffset.UtcNow, values);
+    }
+
     public const double TargetFalseAccept = 0.05, TargetFalseReject = 0.05;
 
     public bool WithinTarget(SetCalibration s) =>
@@ -26,7 +38,7 @@ public sealed record CalibrationReport(string Profile, int Seeds, double Margin,
     {
         var sb = new StringBuilder();
         sb.AppendLine("# Calibration of the verdict rule").AppendLine();
-        sb.AppendLine($"Profile `{Profile}`, N = {Seeds} seeds per experiment, generated {Generated:yyyy-MM-dd HH:mm} UTC by `harness calibrate` (also run by `make reproduce`).").AppendLine();
+        sb.AppendLine($"Profile `{Profile}`, N = {string.Join(", ", AtMargin.Select(s => $"{s.Rates.Seeds} seeds per experiment for {s.Document[..3]}"))}, generated {Generated:yyyy-MM-dd HH:mm} UTC by `harness calibrate` (also run by `make reproduce`).").AppendLine();
         sb.AppendLine($"The rule (`src/Claims/Rule/WholeLogTest.cs`): a documented log is NOT REPRODUCED when its leave-one-seed-out p-value is at most {WholeLogTest.Alpha}, " +
                       $"REPRODUCED when it is equivalent to our runs within a margin of {F(Margin)} run-to-run standard deviations per point (alpha {WholeLogTest.Alpha}), INCONCLUSIVE otherwise.").AppendLine();
         sb.AppendLine("Known-wrong cases: every documented log against every other experiment of its document, and every run of ours as a pseudo-document (printed as the document prints) " +
@@ -47,7 +59,7 @@ public sealed record CalibrationReport(string Profile, int Seeds, double Margin,
         {
             sb.AppendLine().AppendLine($"## {s.Document}: pairs of configurations").AppendLine();
             var ind = s.Separations.Where(x => x.A != x.B && !x.Distinguishable).ToArray();
-            sb.AppendLine($"Indistinguishable at N = {Seeds} ({ind.Length} ordered pairs; REPRODUCED is no error for them): " +
+            sb.AppendLine($"Indistinguishable at N = {s.Rates.Seeds} ({ind.Length} ordered pairs; REPRODUCED is no error for them): " +
                           (ind.Length == 0 ? "none." : string.Join(", ", ind.Select(x => $"`{x.B}` as `{x.A}` (rejected {P(x.RejectionRate)})")) + "."));
             sb.AppendLine().AppendLine("| documented log | produced by | judged against | distinguishable | verdict | D |").AppendLine("|---|---|---|---|---|---:|");
             foreach (var p in s.Pairings.Where(p => p.SameConfiguration || p.Distinguishable || p.Verdict == Verdict.Reproduced))
@@ -58,12 +70,12 @@ public sealed record CalibrationReport(string Profile, int Seeds, double Margin,
 
     void RatesTable(StringBuilder sb, IEnumerable<SetCalibration> sets)
     {
-        sb.AppendLine("| document | margin | false-accept (document logs) | false-reject (replicate logs) | false-accept (pseudo) | false-reject (pseudo) | right shown equivalent | power | within target |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| document | N | margin | false-accept (document logs) | false-reject (replicate logs) | false-accept (pseudo) | false-reject (pseudo) | right shown equivalent | power | within target |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in sets)
         {
             var r = s.Rates;
-            sb.AppendLine($"| {s.Document[..3]} | {F(r.Margin)} | {P(r.FalseAcceptRate)} ({r.FalseAccepts}/{r.WrongPairings}) | {P(r.FalseRejectRate)} ({r.FalseRejects}/{r.RightPairings}) | " +
+            sb.AppendLine($"| {s.Document[..3]} | {r.Seeds} | {F(r.Margin)} | {P(r.FalseAcceptRate)} ({r.FalseAccepts}/{r.WrongPairings}) | {P(r.FalseRejectRate)} ({r.FalseRejects}/{r.RightPairings}) | " +
                           $"{P(r.PseudoFalseAcceptRate)} ({r.PseudoFalseAccepts}/{r.PseudoWrong}) | {P(r.PseudoFalseRejectRate)} ({r.PseudoFalseRejects}/{r.PseudoRight}) | " +
                           $"{P(r.RightReproducedRate)} | {P(r.Power)} | {(WithinTarget(s) ? "yes" : "**no**")} |");
         }
@@ -90,5 +102,7 @@ public sealed record CalibrationReport(string Profile, int Seeds, double Margin,
         Directory.CreateDirectory(directory);
         AtomicFile.WriteAllText(Path.Combine(directory, "calibration.md"), ToMarkdown());
         AtomicFile.WriteAllText(Path.Combine(directory, "calibration.json"), ToJson());
+        var values = Path.Combine(directory, CalibrationValues.FileName);
+        Values.Write(values);
     }
 }

@@ -23,6 +23,7 @@ public static class CalibrateCommand
         new("margins", "M,M,..", "equivalence margins to scan, in run-to-run sd", "1,1.5,2,2.5,3"),
         new("power-seeds", "N,N,..", "smaller N at which the power is also measured", "5,10"),
         new("jobs", "N", "worker processes training missing runs", "2"),
+        new("no-train", null, "use only the cached runs (each document at the largest N its experiments share)"),
         new("data-dir", "DIR", "MNIST directory"),
         new("out", "DIR", "where calibration.md and calibration.json go", "reports"),
     ];
@@ -38,26 +39,27 @@ public static class CalibrateCommand
         var outDir = a.String("out")!;
         if (outDir == "reports" && RepoPaths.Root is not null) outDir = RepoPaths.Reports;
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out);
+        var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out, train: !a.Switch("no-train"));
         report.Write(outDir);
         Console.Out.WriteLine($"wrote {Path.Combine(outDir, "calibration.md")} and calibration.json");
         return 0;
     }
 
     /// <summary>Trains what is missing, then measures every calibration document at the claims' margin, the scanned margins and smaller N.</summary>
-    public static CalibrationReport Calibrate(int seeds, IReadOnlyList<double> margins, IReadOnlyList<int> powerSeeds, int jobs, MnistData data, TextWriter log)
+    public static CalibrationReport Calibrate(int seeds, IReadOnlyList<double> margins, IReadOnlyList<int> powerSeeds, int jobs, MnistData data, TextWriter log, bool train = true)
     {
         var cache = RunCache.Default();
         var seedList = Enumerable.Range(1, seeds).Select(i => (long)i).ToArray();
         var experiments = Registry.CalibrationSets.SelectMany(s => s.Experiments).Distinct().Select(Registry.Experiment).ToArray();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
-        new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config));
-        var runs = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<RunRecord>)seedList.Select(s => cache.TryLoad(e.Id, Config(e, s), out var r) ? r
-            : throw new InvalidOperationException($"run of {e.Id} seed {s} is missing from {cache.Root}")).ToArray());
-        var atMargin = Registry.CalibrationSets.Select(s => Calibrator.Run(s, runs, WholeLogTest.Margin, seeds)).ToArray();
-        var scan = margins.SelectMany(m => Registry.CalibrationSets.Select(s => Calibrator.Run(s, runs, m, seeds))).ToArray();
-        var power = powerSeeds.Where(n => n < seeds).SelectMany(n => Registry.CalibrationSets.Select(s => Calibrator.Run(s, runs, WholeLogTest.Margin, n))).ToArray();
-        var profile = HardwareProfile.For(experiments[0].ForSeed(1));
-        return new CalibrationReport(profile, seeds, WholeLogTest.Margin, atMargin, scan, power, DateTimeOffset.UtcNow);
+        if (train) new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config));
+        // Without training, each experiment contributes the seeds 1..k it has in the cache (k >= 4); each document is
+        // calibrated at the largest N all its experiments share (the report states it).
+        var runs = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<RunRecord>)seedList
+            .Select(s => cache.TryLoad(e.Id, Config(e, s), out var r) ? r : null).TakeWhile(r => r is not null).Select(r => r!).ToArray());
+        foreach (var (id, rs) in runs)
+            if (rs.Count < 4) throw new InvalidOperationException($"{cache.Root}: {id} has {rs.Count} cached seed(s); calibration needs at least 4 (run harness calibrate without --no-train)");
+        var values = CalibrationValues.FromRuns(Registry.CalibrationSets, runs);
+        return CalibrationReport.Compute(Registry.CalibrationSets, values, HardwareProfile.For(experiments[0].ForSeed(1)), seeds, margins, powerSeeds);
     }
 }
