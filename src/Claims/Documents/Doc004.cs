@@ -26,7 +26,25 @@ public static class Doc004
     ];
 
     public sealed record Run004(string Id, string Label, int[] Layers, double Lr, bool Normalized, int Batch, double Val,
-        int TrainCorrect, int TrainTotal, int TestCorrect, string F1, string AccScore, string Loss, string Minutes, string TrainPct, string TestPct, string? Extra = null);
+        int TrainCorrect, int TrainTotal, int TestCorrect, string F1, string AccScore, string Loss, string Minutes, string TrainPct, string TestPct, string? Extra = null)
+    {
+        /// <summary>Runs d-h print their results in a garbled layout: labels apart from their values, "Avg" for "Total" training loss, "Test Accuracy (Overall)".</summary>
+        public bool Garbled => Id[4] >= 'd';
+
+        public string TrainQuote => Garbled ? $"Total Training Accuracy ... = {TrainCorrect}/{TrainTotal} ({TrainPct}%)" : $"Total Training Accuracy = {TrainCorrect}/{TrainTotal} ({TrainPct}%)";
+        public string TestQuote => Garbled ? $"Test Accuracy (Overall): {TestPct}% ({TestCorrect}/10000)" : $"Total Testing Accuracy = ({TestCorrect}/10000) ({TestPct}%)";
+        public string LossQuote => Garbled ? $"Avg Training Loss = ... {Loss}" : $"Total Training Loss = {Loss}";
+        public string MinutesQuote => Garbled ? $"Training Time ( ... in minutes) = {Minutes}" : $"Training Time (in minutes) = {Minutes}";
+        public string F1Quote => $"Testing f1 score: {F1}";
+        public string LrQuote => $"- Learning Rate = {Lr.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    static readonly string GarbledLayout =
+        "runs d-h print their results garbled (labels such as 'Avg Training Loss =', 'Total Training Accuracy', 'Training Time (' apart from their values): " +
+        "the values are assigned to runs by adjacency and by their denominators (/48000, /42000, /36000); safe for the counts and test lines, weaker for loss and time";
+
+    static readonly string LossLabel =
+        "runs a-c print 'Total Training Loss', runs d-h 'Avg Training Loss'; taken as one metric (magnitudes agree at equal accuracy: a 0.0039 at 92.8%, g 0.0040 at 92.6%)";
 
     // The eight result blocks, in document order.
     public static readonly Run004[] Runs =
@@ -81,19 +99,19 @@ public static class Doc004
         foreach (var r in Runs)
         {
             var exp = r.Id;
-            var a = Experiments.Single(e => e.Id == exp).Assumptions.ToArray();
+            var a = Experiments.Single(e => e.Id == exp).Assumptions.Concat(r.Garbled ? [GarbledLayout, LossLabel] : [LossLabel]).ToArray();
             var log = Log(r, exp);
             if (r.Id != "004-h-split60")   // its training count is impossible, see the consistency check
-                yield return LogClaim($"{exp}-train-correct", File, $"{r.Label}: Total Training Accuracy = {r.TrainCorrect}/{r.TrainTotal} ({r.TrainPct}%)", log,
-                    EpochColumns.TrainCorrect.Name, "running correct count over the last epoch", a);
-            yield return LogClaim($"{exp}-test-correct", File, $"{r.Label}: Total Testing Accuracy = ({r.TestCorrect}/10000)", log,
-                EpochColumns.TestCorrect.Name, "correct predictions on the 10k test set after the last epoch", a);
-            yield return LogClaim($"{exp}-f1", File, $"{r.Label}: Testing f1 score: {r.F1}", log, "f1",
-                "support-weighted mean of per-class F1 on the test set", a);
-            yield return LogClaim($"{exp}-train-loss", File, $"{r.Label}: Total Training Loss = {r.Loss}", log, "loss",
-                $"last epoch's mean NLL per batch divided by the batch size ({r.Batch})", a);
-            yield return ByConstruction(Value($"{exp}-minutes", File, $"{r.Label}: Training Time (in minutes) = {r.Minutes}", exp, Metrics.TrainMinutes,
-                "wall-clock minutes of the 10 training epochs", Printed.FromText(r.Minutes), MetricScale.Log, a), OtherHardware);
+                yield return LogClaim($"{exp}-train-correct", File, r.TrainQuote, log,
+                    EpochColumns.TrainCorrect.Name, $"run {r.Label}: running correct count over the last epoch", a);
+            yield return LogClaim($"{exp}-test-correct", File, r.TestQuote, log,
+                EpochColumns.TestCorrect.Name, $"run {r.Label}: correct predictions on the 10k test set after the last epoch", a);
+            yield return LogClaim($"{exp}-f1", File, r.F1Quote, log, "f1",
+                $"run {r.Label}: support-weighted mean of per-class F1 on the test set", a);
+            yield return LogClaim($"{exp}-train-loss", File, r.LossQuote, log, "loss",
+                $"run {r.Label}: last epoch's mean NLL per batch divided by the batch size ({r.Batch})", a);
+            yield return ByConstruction(Value($"{exp}-minutes", File, r.MinutesQuote, exp, Metrics.TrainMinutes,
+                $"run {r.Label}: wall-clock minutes of the 10 training epochs", Printed.FromText(r.Minutes), MetricScale.Log, a), OtherHardware);
         }
 
         var testAcc = Metrics.Final(EpochColumns.TestAcc);
@@ -106,28 +124,29 @@ public static class Doc004
             ["004-b-lr0.001-norm", "004-a-lr0.001-raw"], "the normalised run takes longer to train",
             [RelationPart.Compare("training minutes normalised above ToTensor only", "004-b-lr0.001-norm", Metrics.TrainMinutes, +1, "004-a-lr0.001-raw", Metrics.TrainMinutes, MetricScale.Log)], Assumed),
             OtherHardware);
-        yield return Relation("004-lr-0.05-best", File, "Learning Rate = 0.05 ... Test Accuracy (Overall): 97% (9782/10000), the best result",
+        yield return Relation("004-lr-0.05-best", File, "- Learning Rate = 0.05 ... Test Accuracy (Overall): 97% (9782/10000)",
             ["004-f-lr0.05", "004-d-3hidden", "004-c-4hidden", "004-e-batch128"], "lr 0.05 ends with the highest test accuracy of the normalised [.., 64, 10] runs",
             new[] { "004-d-3hidden", "004-c-4hidden", "004-e-batch128" }.Select(o =>
-                RelationPart.Compare($"test accuracy at lr 0.05 above {o}", "004-f-lr0.05", testAcc, +1, o, testAcc, MetricScale.Proportion(10000))).ToArray(), Assumed);
+                RelationPart.Compare($"test accuracy at lr 0.05 above {o}", "004-f-lr0.05", testAcc, +1, o, testAcc, MetricScale.Proportion(10000))).ToArray(),
+            [.. Assumed, "the document never calls any run the best: this is the harness's reading of its printed test counts (9782 is the highest of the eight runs), not a sentence of the document"]);
         yield return ByConstruction(Value("004-time-3-to-4-min", File, "Our data trained in between 3 to 4 min.", "004-d-3hidden", Metrics.TrainMinutes,
             "wall-clock minutes of 10 training epochs", new Printed(3.5, 1, PrintMode.Rounded, "3 to 4 min"), MetricScale.Log, Assumed), OtherHardware);
         foreach (var id in LikelyLr001) yield return AsPrintedOrLr001(Runs.Single(r => r.Id == id));
         foreach (var c in Readings()) yield return c;
 
         // --- the document against itself ----------------------------------------------------------
-        yield return Consistency("004-3134-of-36000", File, "= 3134/36000 (92%)", "the printed count agrees with the printed percentage",
+        yield return Consistency("004-3134-of-36000", File, "Total Training Accuracy ... = 3134/36000 (92%)", "the printed count agrees with the printed percentage",
             () => (false, $"3134/36000 = {Pct(3134, 36000)}, not 92%; 33134/36000 = {Pct(33134, 36000)} would fit"));
-        yield return Consistency("004-normalization-labels", File, "Epochs = 10, Learning Rate = 0.001, Normalization = No ... (twice)",
+        yield return Consistency("004-normalization-labels", File, "Epochs = 10, Learning Rate = 0.001, Normalization = No, Batch Size= 64: ... *Epochs = 10, Learning Rate = 0.001, Normalization = No, Batch size = 64:*",
             "the two runs compared for normalisation are labelled differently", () => (false, "both first runs are labelled 'Normalization = No', yet the conclusion says accuracy increased when normalising"));
-        yield return Consistency("004-70-30-layers", File, "Hidden Layers = 3 / Neurons in the hidden layers = [128, 64, 10] (70/30 run)",
+        yield return Consistency("004-70-30-layers", File, "- Hidden Layers = 3 - Neurons in the hidden layers = [128, 64, 10] ... - Ratio of Training = 70% ... - Hidden Layers = 2 - Neurons in the hidden layers = [128, 64, 10]",
             "the hidden-layer count agrees with the neuron list (which counts the output layer)",
             () => (false, "[128, 64, 10] has 2 hidden layers plus the output; the 60/40 run lists the same network as 'Hidden Layers = 2'"));
-        yield return Consistency("004-layer-lists", File, "Hidden Layers = 4 / [512,256,128,64,10]; Hidden Layers = 3 / [256,128,64,10]",
+        yield return Consistency("004-layer-lists", File, "- Hidden Layers = **4** - Neurons in the hidden layers = **[512,256,128, 64, 10]** ... - Hidden Layers = 3 - Neurons in the hidden layers = [256,128, 64, 10] ... - Hidden Layers = 2 - Neurons in the hidden layers = [128, 64, 10]",
             "the other neuron lists agree with their hidden-layer counts when the output layer is counted in the list",
             () => (true, "[512,256,128,64,10]: 4 hidden + output; [256,128,64,10]: 3 hidden + output; 60/40 [128,64,10]: 2 hidden + output"));
-        yield return Consistency("004-percentages", File, "e.g. (9672/10000) ... 96%; 46507/48000 (97%)",
-            "every printed percentage follows from its count (test accuracies truncated, training accuracies rounded)",
+        yield return Consistency("004-percentages", File, "Total Training Accuracy = 44548/48000 (93%) ... Total Testing Accuracy = (9375/10000) (93%)",
+            "every printed percentage of the eight result blocks follows from its count (test accuracies truncated, training accuracies rounded)",
             () =>
             {
                 var bad = new List<string>();
@@ -139,7 +158,7 @@ public static class Doc004
                 }
                 return (bad.Count == 0, bad.Count == 0 ? "all consistent" : string.Join("; ", bad));
             });
-        yield return Consistency("004-accuracy-scores", File, "Testing accuracy score: 0.937500 ... 0.930700",
+        yield return Consistency("004-accuracy-scores", File, "Testing accuracy score: 0.937500 ... Testing accuracy score: 0.930700",
             "each 'Testing accuracy score' equals its test count / 10000",
             () =>
             {
@@ -185,7 +204,7 @@ public static class Doc004
             var log = Log(run, runId);
             var readings = AlternativeReadings.Where(a => a.Run == runId).Select(a => (a.Title, log with { Experiment = $"{runId}-{a.Suffix}" }))
                 .Concat(extra.Select(x => (x.Label, log with { Experiment = x.Experiment })));
-            return WhichReading(id, File, $"{run.Label}: Total Training Accuracy = {run.TrainCorrect}/{run.TrainTotal} ({run.TrainPct}%)", question,
+            return WhichReading(id, File, run.TrainQuote, question,
                 [(stated, log), .. readings], [.. Assumed, $"decided by run {runId[4..]}'s printed counts, F1 and training loss"]);
         }
         yield return For("004-optimizer-reading-lr0.001", "004-a-lr0.001-raw", "which optimizer run a's results fit at lr 0.001", "SGD momentum 0.9 (inferred)");
@@ -198,7 +217,7 @@ public static class Doc004
 
     /// <summary>Which learning rate do the 70/30 and 60/40 results fit: the printed 0.005 or 0.001 (NOTES.md)?</summary>
     static Claim AsPrintedOrLr001(Run004 r) => WhichFits($"{r.Id}-lr-as-printed", File,
-        $"{r.Label}: Learning Rate = 0.005 ... Test Accuracy (Overall): {r.TestPct}% ({r.TestCorrect}/10000)",
+        $"{r.LrQuote} ... {r.TestQuote}",
         "which learning rate the run's printed results fit: the printed 0.005 or 0.001",
         Log(r, r.Id), "lr 0.005 (as printed)", Log(r, r.Id + "-lr0.001"), "lr 0.001",
         [.. Assumed, "alternative: the results were produced at lr 0.001 (NOTES.md)"]);
