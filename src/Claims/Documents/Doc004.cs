@@ -134,7 +134,47 @@ public static class Doc004
         foreach (var id in LikelyLr001) yield return AsPrintedOrLr001(Runs.Single(r => r.Id == id));
         foreach (var c in Readings()) yield return c;
 
+        yield return Value("004-h-split60-train-pct", File, "Total Training Accuracy ... = 3134/36000 (92%)", "004-h-split60", trainAcc,
+            "run 60/40 split, [128, 64, 10], lr 0.005: running training accuracy of the last epoch over 36,000 images, in percent (the only usable training figure of the run)",
+            Printed.Rounded(92, 0, 0.01, "92%"), MetricScale.Proportion(36000),
+            [.. Experiments.Single(e => e.Id == "004-h-split60").Assumptions, GarbledLayout,
+             "the count 3134 is impossible (8.71%, see 004-3134-of-36000); the percentage is judged alone, rounded as the other training percentages are (004-percentages); 33134 (92.04%) is the probable count"]);
+        yield return SplitSizes("004-g-split-sizes", "004-g-split70", "60000 Original Train Data 10000 Length of Test Data 42000 Length of Training Data 18000 Length of Validation Data", 42000, 18000);
+        yield return SplitSizes("004-h-split-sizes", "004-h-split60", "60000 Original Train Data 10000 Length of Test Data 36000 Length of Training Data 24000 Length of Validation Data", 36000, 24000);
+        yield return ByConstruction(Consistency("004-device-time", File,
+            "Each factor effects the training time but Device used (CPU or GPU) effects the most. Cpu takes couple of hours to train the data on the other hand GPU provides fast data training.",
+            "the device dominates the training time: hours on a CPU, minutes on a GPU", () => (Verdict.Inconclusive, "no CPU time is printed and the author's hardware is unknown; not judged against our runs")), OtherHardware);
+        yield return ByConstruction(Consistency("004-15-epoch-time", File,
+            "*Epochs = 15, Learning Rate = 0.001, Normalized, Batch Size= 64: Training Time (in minutes) = 5 . 95*",
+            "the 15-epoch run's training time (no other figure of it is printed, so no training claim exists)", () => (Verdict.Inconclusive, "5.95 minutes ('5 . 95' read as 5.95) on the author's machine; not judged against our runs")), OtherHardware);
+
         // --- the document against itself ----------------------------------------------------------
+        yield return Consistency("004-time-list-matches", File,
+            "*Epochs = 10, Learning Rate = 0.001, Normalization = No, Batch Size= 64: Training Time (in minutes) = 3.07* ... *Epochs = 10, Learning Rate = 0.05, Normalized, Batch Size= 64: Training Time (in minutes) = 4.029*",
+            "the closing list of training times repeats the times of the result blocks with the same settings", () =>
+            {
+                (string Entry, double Minutes, string[] RunIds)[] list =
+                [
+                    ("lr 0.001, not normalised, batch 64", 3.07, ["004-a-lr0.001-raw"]),
+                    ("lr 0.005, normalised, batch 64", 3.94, ["004-c-4hidden", "004-d-3hidden"]),
+                    ("lr 0.005, normalised, batch 128", 3.85, ["004-e-batch128"]),
+                    ("lr 0.05, normalised, batch 64", 4.029, ["004-f-lr0.05"]),
+                ];
+                var bad = list.Where(x => x.RunIds.Any(id => double.Parse(Runs.Single(r => r.Id == id).Minutes, CultureInfo.InvariantCulture) != x.Minutes)).Select(x => x.Entry).ToArray();
+                return (bad.Length == 0, (bad.Length == 0 ? "every entry equals its block's time: " : "mismatch: " + string.Join(", ", bad) + "; ")
+                    + string.Join("; ", list.Select(x => $"{x.Entry} {x.Minutes} = {string.Join(", ", x.RunIds.Select(id => id[4..5]))}")) + "; the list omits runs b (3.99), g (4.08) and h (3.90)");
+            });
+        yield return Consistency("004-15-epoch-scaling", File,
+            "*Epochs = 15, Learning Rate = 0.001, Normalized, Batch Size= 64: Training Time (in minutes) = 5 . 95*",
+            "the 15-epoch run's time per epoch agrees with the other normalised runs on the same machine (time linear in epochs)", () =>
+            {
+                var perEpoch = Runs.ToDictionary(r => r.Id[4..5], r => double.Parse(r.Minutes, CultureInfo.InvariantCulture) / 10);
+                var norm = Runs.Where(r => r.Normalized).Select(r => perEpoch[r.Id[4..5]]).ToArray();
+                double fifteen = 5.95 / 15;
+                bool ok = fifteen >= norm.Min() && fifteen <= norm.Max();
+                return (ok, string.Create(CultureInfo.InvariantCulture,
+                    $"5.95 / 15 = {fifteen:F3} min per epoch, normalised runs {norm.Min():F3}-{norm.Max():F3} (b {perEpoch["b"]:F3}), the un-normalised run a {perEpoch["a"]:F3}; '5 . 95' read as 5.95"));
+            });
         yield return Consistency("004-3134-of-36000", File, "Total Training Accuracy ... = 3134/36000 (92%)", "the printed count agrees with the printed percentage",
             () => (false, $"3134/36000 = {Pct(3134, 36000)}, not 92%; 33134/36000 = {Pct(33134, 36000)} would fit"));
         yield return Consistency("004-normalization-labels", File, "Epochs = 10, Learning Rate = 0.001, Normalization = No, Batch Size= 64: ... *Epochs = 10, Learning Rate = 0.001, Normalization = No, Batch size = 64:*",
@@ -173,6 +213,16 @@ public static class Doc004
                 return (outside.Length == 0, $"listed times {string.Join(", ", times)}: {outside.Length} outside [3, 4] ({string.Join(", ", outside)})");
             });
     }
+
+    /// <summary>The sizes a split run prints, against the data and the harness's split of the training set.</summary>
+    static Claim SplitSizes(string id, string experiment, string quote, int train, int val) =>
+        Exact(id, File, quote, $"training IDX count, test IDX count, and the harness's training/validation sizes for {experiment}",
+            $"60000, 10000, {train}, {val}", ctx =>
+            {
+                var e = Experiments.Single(x => x.Id == experiment);
+                int n = ctx.Data.Train.Count, t = ctx.Data.Test.Count, tr = e.TrainSetSize, va = n - e.TrainSetSize;
+                return (n == 60000 && t == 10000 && tr == train && va == val, $"{n}, {t}, {tr}, {va}");
+            }) with { Assumptions = ["the split is of the 60k training set (ValFraction of 60,000, rounded); the training counts' denominators agree (/42000 in run g, /36000 in run h)"] };
 
     const string OtherHardware = "wall-clock time on the document's unknown machine against this one's";
 
