@@ -102,6 +102,20 @@ public sealed class RegistryTests
     }
 
     [Test]
+    [Category("RealData")]
+    public void Every_fact_checked_against_the_data_holds()
+    {
+        using var data = MnistClaims.Core.Training.MnistData.Load();
+        var ctx = new ClaimContext(new Dictionary<string, IReadOnlyList<MnistClaims.Core.Runs.RunRecord>>(), data);
+        foreach (var c in Registry.Claims.Where(c => c.Kind == ClaimKind.Exact && c.Id != "001-parameter-count"))
+        {
+            var r = c.Evaluate(ctx);
+            TestContext.Out.WriteLine($"{c.Id}: {r.Verdict.Label()}: {r.Measured}");
+            Assert.That(r.Verdict, Is.EqualTo(Verdict.Reproduced), $"{c.Id}: {r.Evidence}");
+        }
+    }
+
+    [Test]
     public void Consistency_checks_state_their_arithmetic()
     {
         var c = Registry.Claim("004-3134-of-36000").Evaluate(new ClaimContext(new Dictionary<string, IReadOnlyList<MnistClaims.Core.Runs.RunRecord>>(), null));
