@@ -81,22 +81,50 @@ public static class Doc000
             "images per class in train-images-idx3-ubyte / train-labels-idx1-ubyte", string.Join(", ", TrainCounts),
             ctx => CountsEqual(ctx.Data.Train.ClassCounts(), TrainCounts));
         yield return Exact("000-test-class-counts", File,
-            "Testing Samples | 980 | 1,135 | 1,032 | 1,010 | 982 | 892 | 958 | 1,028 | 974 | 1,009 | 10,000",
+            "Testing Samples  | 980   | 1,135 | 1,032 | 1,010 | 982   | 892   | 958   | 1,028 | 974   | 1,009 | 10,000",
             "images per class in the 10k test set", string.Join(", ", TestCounts),
             ctx => CountsEqual(ctx.Data.Test.ClassCounts(), TestCounts));
-        yield return Consistency("000-class-count-totals", File, "TOTAL 60,000 / 10,000",
+        yield return Consistency("000-class-count-totals", File, "TOTAL ... 60,000 ... 10,000",
             "the per-class counts add up to the printed totals",
             () => (TrainCounts.Sum() == 60000 && TestCounts.Sum() == 10000, $"{string.Join("+", TrainCounts)} = {TrainCounts.Sum()}; {string.Join("+", TestCounts)} = {TestCounts.Sum()}"));
+
+        yield return Consistency("000-five-tables", File,
+            "the results are presented in five tables showing training accuracy, testing accuracy, training loss, and testing loss across multiple epochs",
+            "the document holds five tables of training/testing accuracy and loss over epochs",
+            () => (false, $"the document holds one such table (batch size x epoch, {Table.Length} rows in {BatchSizes.Length} batch-size groups) and one class-count table; " +
+                "assumed the stored document is complete (its heading 'Change in batch size' suggests an original with further sections)"));
+        yield return Exact("000-image-greyscale", File, "Color: Grey-scale",
+            "IDX image headers: element type unsigned byte (0x08), 3 dimensions (N, rows, cols), so no channel dimension: one 8-bit intensity per pixel",
+            "grey-scale: one channel", ctx =>
+            {
+                var (train, test) = (IdxHeader(ctx.Data, train: true), IdxHeader(ctx.Data, train: false));
+                bool ok = new[] { train, test }.All(h => (h.Magic >> 8 & 0xFF) == 0x08 && (h.Magic & 0xFF) == 3);
+                return (ok, $"train magic 0x{train.Magic:X8} ({string.Join(" x ", train.Dims)}), test magic 0x{test.Magic:X8} ({string.Join(" x ", test.Dims)})");
+            }) with { Assumptions = ["'Grey-scale' means one intensity channel; nothing is claimed about the value range"] };
+        yield return Exact("000-image-size", File, "Sample Size: 28x28", "rows and columns in both IDX image headers", "28 x 28", ctx =>
+            {
+                var (train, test) = (IdxHeader(ctx.Data, train: true), IdxHeader(ctx.Data, train: false));
+                bool ok = new[] { train, test }.All(h => h.Dims.Length == 3 && h.Dims[1] == 28 && h.Dims[2] == 28);
+                return (ok, $"train {train.Dims[1]} x {train.Dims[2]}, test {test.Dims[1]} x {test.Dims[2]}");
+            }) with { Assumptions = ["'Sample Size' means the image dimensions, not a number of samples (the next section gives the counts)"] };
 
         foreach (var b in BatchSizes)
         {
             var log = Log(b);
             foreach (var (column, label, def) in Columns)
-                yield return LogClaim($"000-batch-{b}-{column.Name.Replace('_', '-')}", File,
-                    $"Batch Size {b}, epochs 1-10, {label}: {string.Join(" ", Documented(b, column.Name).Select(p => p.Value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}",
-                    log, column.Name, def, [.. Assumed, "values printed to 2 decimals, taken as rounded"]);
+                yield return LogClaim($"000-batch-{b}-{column.Name.Replace('_', '-')}", File, TableQuote(b),
+                    log, column.Name, $"the table's '{label}' column at batch {b}, epochs 1-10: {def}", [.. Assumed, "values printed to 2 decimals, taken as rounded"]);
         }
         foreach (var c in Readings()) yield return c;
+    }
+
+    /// <summary>The table's header and a batch size's first and last rows, as the document prints them (whitespace collapsed).</summary>
+    static string TableQuote(int b)
+    {
+        static string Row((int Batch, int Epoch, double TrainAcc, double TestAcc, double TrainLoss, double TestLoss) r) =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| {r.Batch} | {r.Epoch} | {r.TrainAcc:F2} | {r.TestAcc:F2} | {r.TrainLoss:F2} | {r.TestLoss:F2} |");
+        var rows = Table.Where(r => r.Batch == b).ToArray();
+        return $"| Batch Size | Epoch | Training Accuracy | Testing Accuracy | Training Loss | Testing Loss | ... {Row(rows[0])} ... {Row(rows[^1])}";
     }
 
     static IEnumerable<Claim> Readings()
@@ -129,6 +157,21 @@ public static class Doc000
             return Logs.TryGetValue(batch, out var l) ? l : Logs[batch] = new DocumentedLog($"000 batch {batch} table", $"000-batch-{batch}",
                 Columns.SelectMany(c => DocumentedLog.Column(c.Column, ScaleOf(c.Column),
                     Documented(batch, c.Column.Name).Select(p => (p.Epoch, Printed.Rounded(p.Value, 2))))).ToArray());
+    }
+
+    /// <summary>The IDX header of a split's image file: its magic number (type code and number of dimensions) and its dimensions.</summary>
+    internal static (int Magic, int[] Dims) IdxHeader(MnistData data, bool train)
+    {
+        var name = MnistClaims.Data.MnistDataset.ImageFileName(train ? MnistClaims.Data.MnistSplit.Train : MnistClaims.Data.MnistSplit.Test);
+        var path = Path.Combine(data.Directory, name);
+        using Stream raw = System.IO.File.Exists(path) ? System.IO.File.OpenRead(path) : System.IO.File.OpenRead(path + ".gz");
+        using Stream s = System.IO.File.Exists(path) ? raw : new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress);
+        var head = new byte[4];
+        s.ReadExactly(head);
+        int magic = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(head);
+        var dims = new int[magic & 0xFF];
+        for (int i = 0; i < dims.Length; i++) { s.ReadExactly(head); dims[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(head); }
+        return (magic, dims);
     }
 
     static (bool, string) CountsEqual(int[] measured, int[] documented) =>
