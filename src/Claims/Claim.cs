@@ -91,7 +91,12 @@ public sealed record ClaimResult(Verdict Verdict, string Measured, string Eviden
 {
     /// <summary>The test that decided the verdict, its statistic, p-value or interval, and its margin.</summary>
     public string Test { get; init; } = "";
+    /// <summary>Per documented point of a log claim: the band a single run of ours falls in (what the charts draw).</summary>
+    public IReadOnlyList<BandPoint> Band { get; init; } = [];
 }
+
+/// <summary>One point of a documented log with the 95% single-run band of our runs on the metric's own scale (the whole-log test combines these points' z-scores).</summary>
+public sealed record BandPoint(string Column, int? Epoch, double Documented, double Mean, double Lo, double Hi);
 
 /// <summary>
 /// One sentence or table row of a document, what it needs, how the document defines its metric,

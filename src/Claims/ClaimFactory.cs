@@ -100,10 +100,15 @@ public static class ClaimFactory
                 var worst = points.OrderByDescending(p => Math.Abs(p.Z)).Take(3);
                 string evidence = points.Length == 0 ? fit.Decision
                     : $"{fit.Decision}; this column's largest deviations: {string.Join("; ", worst)}";
-                return new ClaimResult(fit.Verdict, $"{last.Metric.Name} {stats}", evidence, stats) { Test = fit.Summary };
+                var band = points.Select(p => new BandPoint(column, EpochOf(p.Label), p.Documented, p.Mean, p.BandLo, p.BandHi)).ToArray();
+                return new ClaimResult(fit.Verdict, $"{last.Metric.Name} {stats}", evidence, stats) { Test = fit.Summary, Band = band };
             },
         };
     }
+
+    /// <summary>The epoch of a per-epoch point's label (<c>column@epoch</c>); null for a single final number.</summary>
+    static int? EpochOf(string label) =>
+        label.LastIndexOf('@') is var at and >= 0 && int.TryParse(label[(at + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var e) ? e : null;
 
     /// <summary>A single documented number: a log of one point.</summary>
     public static Claim Value(string id, string doc, string quote, string experiment, RunMetric metric, string definition, Printed documented, MetricScale scale,

@@ -239,7 +239,7 @@ public sealed class ReportBuilder(ReportOptions o)
         if (exps.Length > 0)
         {
             yield return new Heading(3, "Experiments", DocAnchor(doc) + "-experiments");
-            foreach (var e in exps) foreach (var b in ExperimentSection(data[e.Id], test)) yield return b;
+            foreach (var e in exps) foreach (var b in ExperimentSection(data[e.Id], test, BandsOf(v, e.Id))) yield return b;
         }
     }
 
@@ -357,7 +357,12 @@ public sealed class ReportBuilder(ReportOptions o)
         return new XY(sums.Keys.Select(k => (double)k).ToArray(), sums.Values.Select(v => v.Sum / v.N).ToArray());
     }
 
-    IEnumerable<Block> ExperimentSection(ExpData d, MnistDataset? test)
+    /// <summary>The rule's per-point bands for an experiment: every log claim judged against its runs (per-epoch points only).</summary>
+    static IReadOnlyList<BandPoint> BandsOf(VerdictReport? v, string experimentId) =>
+        v?.Rows.Where(r => r.Experiments.Count == 1 && r.Experiments[0] == experimentId && r.Band is not null)
+            .SelectMany(r => r.Band).Where(b => b.Epoch is not null).ToArray() ?? [];
+
+    IEnumerable<Block> ExperimentSection(ExpData d, MnistDataset? test, IReadOnlyList<BandPoint> bands)
     {
         var e = d.Experiment;
         yield return new Heading(4, Rich.Of(new CodeSpan(e.Id), new Txt(": " + e.Title)), ExpAnchor(e.Id));
@@ -381,12 +386,12 @@ public sealed class ReportBuilder(ReportOptions o)
 
         var docs = DocumentedValues.For(e.Id, o.Claims);
         var steps = Add(StepChart(d));
-        var acc = Add(EpochChart(d, $"exp-{Safe(e.Id)}-acc", $"{e.Id}: accuracy per epoch", "accuracy (fraction)", ["train_acc", "val_acc", "test_acc"], docs));
+        var acc = Add(EpochChart(d, $"exp-{Safe(e.Id)}-acc", $"{e.Id}: accuracy per epoch", "accuracy (fraction)", ["train_acc", "val_acc", "test_acc"], docs, bands));
         var lossCols = new List<string> { "train_loss" };
         if (docs.Any(x => x.Column == "train_loss_last")) lossCols.Add("train_loss_last");
         lossCols.Add(docs.Any(x => x.Column == "val_loss_batch_mean") ? "val_loss_batch_mean" : "val_loss");
         lossCols.Add("test_loss");
-        var loss = Add(EpochChart(d, $"exp-{Safe(e.Id)}-loss", $"{e.Id}: loss per epoch", "loss", lossCols, docs));
+        var loss = Add(EpochChart(d, $"exp-{Safe(e.Id)}-loss", $"{e.Id}: loss per epoch", "loss", lossCols, docs, bands));
         yield return new Row([
             new Figure(ImageDir + "/" + steps.FileName, $"{e.Id}: training loss per step"),
             new Figure(ImageDir + "/" + acc.FileName, $"{e.Id}: accuracy per epoch"),
@@ -394,6 +399,7 @@ public sealed class ReportBuilder(ReportOptions o)
         ]);
         if (docs.Count > 0)
             yield return new Paragraph("Lines: one per seed; filled triangles: the document's reported values" +
+                (bands.Count > 0 ? "; dashed lines: the band one run of ours falls in with 95% probability at each documented point (the verdict rule's per-point scale; the whole-log test combines these points)" : "") +
                 (docs.Any(x => x.Label.Contains("x batch", StringComparison.Ordinal)) ? " (004's 'Total Training Loss' is drawn multiplied by the batch size, as its metric divides by it)" : "") + ".", "note");
 
         if (d.Show is { } show) foreach (var b in ShowcaseSection(e, show, test)) yield return b;
@@ -417,7 +423,8 @@ public sealed class ReportBuilder(ReportOptions o)
         { LogY = true, Width = 700, Height = 460, XMin = 0, XMax = d.Seeds.Max(s => s.Epochs.Length == 0 ? 1 : s.Epochs.Max()) };
     }
 
-    static LineChart EpochChart(ExpData d, string name, string title, string ylabel, IReadOnlyList<string> columns, IReadOnlyList<DocPoints> docs)
+    static LineChart EpochChart(ExpData d, string name, string title, string ylabel, IReadOnlyList<string> columns, IReadOnlyList<DocPoints> docs,
+        IReadOnlyList<BandPoint> bands)
     {
         var series = new List<PlotSeries>();
         foreach (var c in columns)
@@ -440,6 +447,15 @@ public sealed class ReportBuilder(ReportOptions o)
                     new XY(doc.Points.Select(p => (double)p.Epoch).ToArray(), doc.Points.Select(p => p.Value).ToArray()), docColor, PlotStyle.Points)
                 { Marker = Marker.Triangle, MarkerSize = 10 });
                 firstDoc = false;
+            }
+            // The acceptance band at each documented point, when it is on the chart's scale (the same documented value).
+            var band = bands.Where(b => b.Column == c && docSets.Any(doc => doc.Points.Any(p => p.Epoch == b.Epoch && Math.Abs(p.Value - b.Documented) <= 1e-3 * Math.Max(1, Math.Abs(p.Value)))))
+                .GroupBy(b => b.Epoch!.Value).OrderBy(g => g.Key).Select(g => g.First()).ToArray();
+            if (band.Length > 0)
+            {
+                var x = band.Select(b => (double)b.Epoch!.Value).ToArray();
+                series.Add(new PlotSeries($"{ColumnStyle[c].Label.Split(" (")[0]}: 95% single-run band", new XY(x, band.Select(b => b.Lo).ToArray()), docColor) { Width = 1.2, Dashed = true });
+                series.Add(new PlotSeries(null, new XY(x, band.Select(b => b.Hi).ToArray()), docColor) { Width = 1.2, Dashed = true });
             }
         }
         return new LineChart(name, title, "epoch", ylabel, series)

@@ -28,6 +28,7 @@ public static class ReproduceCommand
         new("data-dir", "DIR", "MNIST directory"),
         new("out", "DIR", "where verdicts.md and verdicts.json go", "reports"),
         new("dry-run", null, "list the runs that would be trained and stop"),
+        new("no-train", null, "train nothing: judge each claim with the seeds 1..k its experiments have cached (k >= 4; claims without them are listed, not judged)"),
     ];
 
     public static int Run(string[] argv)
@@ -51,7 +52,19 @@ public static class ReproduceCommand
         Console.Out.WriteLine($"reproducing {claims.Count} claim(s) of {claims.Select(c => c.Document).Distinct().Count()} document(s): {experiments.Count} experiment(s) x {seeds.Count} seed(s) on {profile}");
         int altSeeds = a.Int("alternative-seeds", 10);
         if (altSeeds < 4) throw new UsageException("--alternative-seeds: expected at least 4 (the rule leaves one seed out and needs three)");
-        IReadOnlyList<long> SeedsOf(Experiment e) => e.Alternative ? seeds.Take(altSeeds).ToArray() : seeds;
+        IReadOnlyList<long> Wanted(Experiment e) => e.Alternative ? seeds.Take(altSeeds).ToArray() : seeds;
+        Func<Experiment, IReadOnlyList<long>> SeedsOf = Wanted;
+        if (a.Switch("no-train"))
+        {
+            var cached = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<long>)Wanted(e).TakeWhile(s => cache.Contains(e.Id, Config(e, s))).ToArray());
+            var unjudged = claims.Where(c => c.Experiments.Any(x => cached[x].Count < 4)).ToArray();
+            if (unjudged.Length > 0)
+                Console.Out.WriteLine($"not judged ({unjudged.Length}, fewer than 4 cached seeds of an experiment they need): {string.Join(", ", unjudged.Select(c => c.Id))}");
+            claims = claims.Except(unjudged).ToArray();
+            if (claims.Count == 0) throw new UsageException("--no-train: no selected claim has the cached runs it needs");
+            experiments = Judge.ExperimentsOf(claims);
+            SeedsOf = e => cached[e.Id];
+        }
         var missing = Judge.Missing(experiments, SeedsOf, cache, Config);
         Console.Out.WriteLine($"{experiments.Sum(e => SeedsOf(e).Count) - missing.Count} run(s) cached in {cache.Root}, {missing.Count} to train");
         if (a.Switch("dry-run"))
@@ -71,7 +84,7 @@ public static class ReproduceCommand
         if (CalibrationSelected(claims))
         {
             // The main job regenerates the rule's calibration from the same runs (reports/calibration.md).
-            var cal = CalibrateCommand.Calibrate(seeds.Count, CalibrateCommand.DefaultMargins, CalibrateCommand.DefaultPowerSeeds, jobs, data, Console.Out);
+            var cal = CalibrateCommand.Calibrate(seeds.Count, CalibrateCommand.DefaultMargins, CalibrateCommand.DefaultPowerSeeds, jobs, data, Console.Out, train: !a.Switch("no-train"));
             cal.Write(outDir);
             Console.Out.WriteLine($"wrote {Path.Combine(outDir, "calibration.md")}: " + string.Join("; ", cal.AtMargin.Select(s =>
                 $"{s.Document[..3]} false-accept {Calibrator.Pct(s.Rates.FalseAcceptRate)} / {Calibrator.Pct(s.Rates.PseudoFalseAcceptRate)} (pseudo), false-reject {Calibrator.Pct(s.Rates.FalseRejectRate)} / {Calibrator.Pct(s.Rates.PseudoFalseRejectRate)}")));

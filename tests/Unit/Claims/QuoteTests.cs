@@ -38,7 +38,7 @@ public sealed class QuoteTests
     public void Every_quote_occurs_verbatim_in_its_document()
     {
         var dir = DocumentsDir();
-        if (dir is null) Assert.Ignore("the documents (../shared/seeds or $MNIST_CLAIMS_DOCUMENTS) are not on this machine");
+        Requires.Tool(dir is not null, "the documents (../shared/seeds or $MNIST_CLAIMS_DOCUMENTS) are not on this machine");
         var texts = Registry.Documents.ToDictionary(d => d, d => Normalize(File.ReadAllText(Path.Combine(dir!, d))));
         var bad = new List<string>();
         foreach (var c in Registry.Claims)
