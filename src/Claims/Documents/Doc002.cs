@@ -164,7 +164,7 @@ public static class Doc002
     /// <summary>The calibration material (reports/calibration.md): the fifteen logs with the configuration that ran each, the seven base-configuration logs as replicates.</summary>
     public static Calibration.CalibrationSet CalibrationSet => new(File,
         Logs.Select(l => new Calibration.CalibrationLog(l.Name, AsLog(l, l.AsRun), l.AsRun, Replicate: l.AsRun == Base)).ToArray(),
-        Experiments.Select(e => e.Id).ToArray(), e => AsLog(Logs[0], e));
+        Experiments.Where(e => !e.Alternative).Select(e => e.Id).ToArray(), e => AsLog(Logs[0], e));
 
     static RunMetric FinalVal => Metrics.Final(EpochColumns.ValAcc);
     static readonly MetricScale ValScale = MetricScale.Proportion(12000);

@@ -242,7 +242,7 @@ public static class Doc004
     /// <summary>The calibration material (reports/calibration.md): each run's printed results with the configuration it states.</summary>
     public static Calibration.CalibrationSet CalibrationSet => new(File,
         Runs.Select(r => new Calibration.CalibrationLog(r.Id, Log(r, r.Id), r.Id)).ToArray(),
-        Experiments.Select(e => e.Id).ToArray(),
+        Experiments.Where(e => !e.Alternative).Select(e => e.Id).ToArray(),
         e => Log(Runs.Single(r => e == r.Id || e == r.Id + "-lr0.001"), e));
 
     /// <summary>Which reading of each inferred part of the setup the discriminating run's printed numbers fit.</summary>

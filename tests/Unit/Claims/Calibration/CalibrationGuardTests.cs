@@ -80,6 +80,21 @@ public sealed class CalibrationGuardTests
     }
 
     [Test]
+    public void Calibration_sets_use_the_stated_configurations_and_every_one_has_a_log_shape()
+    {
+        foreach (var set in Registry.CalibrationSets)
+        {
+            Assert.That(set.Experiments, Is.Not.Empty);
+            foreach (var e in set.Experiments)
+            {
+                Assert.That(Registry.Experiment(e).Alternative, Is.False, $"{e}: alternatives are judged by the reading claims, not calibrated (fewer seeds)");
+                Assert.That(set.ShapeFor(e).Values, Is.Not.Empty, e);
+            }
+            foreach (var l in set.Logs) Assert.That(set.Experiments, Does.Contain(l.TrueExperiment), $"{l.Name}: produced by an experiment of the set");
+        }
+    }
+
+    [Test]
     public void Values_round_trip_through_parquet()
     {
         var values = Values();
