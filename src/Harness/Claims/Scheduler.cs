@@ -87,7 +87,7 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
     /// How to start the harness again: its own apphost when it is the running program, otherwise
     /// (under dotnet, or a test host) <c>dotnet harness.dll</c>.
     /// </summary>
-    static (string Exe, string[] Prefix) SelfCommand()
+    internal static (string Exe, string[] Prefix) SelfCommand()
     {
         var exe = Environment.ProcessPath ?? "dotnet";
         bool harnessIsEntry = System.Reflection.Assembly.GetEntryAssembly() == typeof(Scheduler).Assembly;
