@@ -20,3 +20,15 @@ MC_EXPORT int mc_fused_dropout_mask(float* dst, int64_t rows, int64_t cols, doub
     return MC_OK;
   MC_CATCH(MC_ERR)
 }
+
+// The calling thread's x86 MXCSR (0 elsewhere). Tests read its sticky flags, denormal operand (0x02) and underflow
+// (0x10), to check that the fused engine's exact paths do no subnormal arithmetic; `harness bench` reads FTZ|DAZ
+// (0x8040) to confirm its flush-to-zero diagnosis process really runs with them. Never used to set them in a run.
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+MC_EXPORT unsigned mc_mxcsr_get() { return _mm_getcsr(); }
+MC_EXPORT void mc_mxcsr_set(unsigned value) { _mm_setcsr(value); }
+#else
+MC_EXPORT unsigned mc_mxcsr_get() { return 0; }
+MC_EXPORT void mc_mxcsr_set(unsigned) {}
+#endif

@@ -6,7 +6,7 @@ same configuration and asserts the per-step losses are bitwise identical (same l
 same thread count), and `make bench` times both.
 
 Usage:
-  train_reference.py --config CONFIG.json --data-dir DIR [--out result.json] [--bench-steps N]
+  train_reference.py --config CONFIG.json --data-dir DIR [--out result.json] [--bench-steps N [--bench-starts S,S,..]]
 
 CONFIG.json is the harness's canonical config JSON (snake_case keys, see TrainConfig.cs).
 Runs with Debian's python3-torch (1.13) or any PyTorch install.
@@ -88,6 +88,9 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--bench-steps", type=int, default=0,
                     help="only time this many training steps (after 20 warm-up steps) and print steps/s")
+    ap.add_argument("--bench-starts", default="20",
+                    help="with --bench-steps: time steps S+1..S+N of the same run for each S (comma-separated, "
+                         "ascending); how far a run has trained matters (Adam's state fills with subnormals)")
     a = ap.parse_args()
     cfg = json.load(open(a.config))
     if cfg.get("threads", 0) > 0:
@@ -146,21 +149,25 @@ def main():
 
     if a.bench_steps:
         model.train()
-        done, warm = 0, 20
-        t0 = None
-        while done < a.bench_steps + warm:
+        starts = sorted(int(x) for x in a.bench_starts.split(","))
+        n = a.bench_steps
+        if starts[0] < 0 or any(b < e + n for e, b in zip(starts, starts[1:])):
+            sys.exit("--bench-starts: expected ascending starts at least --bench-steps apart")
+        done, t0, rates = 0, None, []
+        while done < starts[-1] + n:
             order = torch.randperm(len(train_idx), generator=g)
             for s in range(0, len(order), B):
-                if done == warm:
-                    t0 = time.perf_counter()
-                if done >= a.bench_steps + warm:
+                if done >= starts[-1] + n:
                     break
+                if done in starts:
+                    t0 = time.perf_counter()
                 train_step(order[s:s + B])
                 done += 1
-        if dev.type == "cuda":
-            torch.cuda.synchronize()
-        dt = time.perf_counter() - t0
-        print(json.dumps({"steps": a.bench_steps, "seconds": dt, "steps_per_s": a.bench_steps / dt}))
+                if done - n in starts:
+                    if dev.type == "cuda":
+                        torch.cuda.synchronize()
+                    rates.append(n / (time.perf_counter() - t0))
+        print(json.dumps({"steps": n, "starts": starts, "steps_per_s": rates[0], "windows_steps_per_s": rates}))
         return
 
     steps, epochs, step = [], [], 0

@@ -31,6 +31,10 @@ public static class BenchCommand
         new("steps", "N", "timed steps per measurement (steps 21..20+N of a fresh run)", "2000"),
         new("repeats", "R", "measurements per engine and batch size (after one untimed warm-up run); the median is shown", "3"),
         new("memory-steps", "N", "steps of the resident-memory check at batch 2, per engine (0 = skip)", "100000"),
+        new("deep-start", "S", "deep-run rows: steps S+1..S+N of the same batch-2 run beside steps 21..20+N, N = --deep-steps (0 = skip)", "20000"),
+        new("deep-steps", "N", "timed steps per window of the deep-run rows", "2000"),
+        new("ftz", "on|off", "the flush-to-zero diagnosis: the fused deep run again in a separate process whose MXCSR has FTZ|DAZ set (tools/ftz, LD_PRELOAD); it changes results, so no real run ever uses it", "on"),
+        new("deep-only", null, "(used by the FTZ diagnosis) print only the fused engine's deep-run figures, as one JSON line"),
         new("python", "EXE", "python with torch", "/usr/bin/python3"),
         new("reference", "FILE", "the PyTorch reference script (default: tools/reference/train_reference.py)"),
         new("device", "DEV", "cpu or cuda", "cpu"),
@@ -49,10 +53,20 @@ public static class BenchCommand
         if (repeats < 1) throw new UsageException($"--repeats: expected a positive integer, got {repeats}");
         int memSteps = a.Int("memory-steps", 100000);
         if (memSteps is < 0 or (> 0 and <= 1000)) throw new UsageException($"--memory-steps: expected 0 (skip) or more than 1000 (the first reading is at step 1,000), got {memSteps}");
+        int deepStart = a.Int("deep-start", 20000), deepSteps = a.Int("deep-steps", 2000);
+        if (deepSteps < 1) throw new UsageException($"--deep-steps: expected a positive integer, got {deepSteps}");
+        if (deepStart != 0 && (deepStart < 20 + deepSteps || deepStart + deepSteps > DeepRunStepsPerEpoch))
+            throw new UsageException($"--deep-start: expected 0 (skip) or a start from {20 + deepSteps} (after the early window) to {DeepRunStepsPerEpoch - deepSteps} (the windows stay inside the first epoch, {DeepRunStepsPerEpoch:N0} steps at batch 2, so no evaluation is timed), got {deepStart}");
+        var ftz = a.String("ftz") switch { "on" => true, "off" => false, var v => throw new UsageException($"--ftz: expected on or off, got '{v}'") };
         var device = a.String("device")!;
         var dev = Devices.Resolve(device);
         var reference = a.String("reference") ?? Path.Combine(RepoPaths.RequireRoot(), "tools", "reference", "train_reference.py");
         using var data = MnistData.Load(a.String("data-dir"));
+        if (a.Switch("deep-only"))
+        {
+            Console.Out.WriteLine(DeepOnlyJson(data, budgets, deepStart, deepSteps, repeats));
+            return 0;
+        }
         var hw = HardwareInfo.Detect(device);
         var sb = new StringBuilder();
         void Line(string s) { Console.Out.WriteLine(s); sb.AppendLine(s); }
@@ -62,6 +76,9 @@ public static class BenchCommand
         Line($"{(hw.GpuName is null ? "" : $"{hw.GpuName} (driver {hw.GpuDriver}, CUDA {hw.CudaVersion}); ")}{hw.CpuModel}, {hw.LogicalCores} logical cores, libtorch {torch.version}, {hw.Blas}, fused kernels {Kernels.Isa}");
         var k = KernelChoice.Detect();
         Line($"kernel choice: ATen {k.AtenCapability}, BLAS core type {(k.BlasCore.Length > 0 ? k.BlasCore : "n/a (not OpenBLAS)")} ({string.Join(", ", k.Sources.Select(s => $"{s.Key} {s.Value}"))})");
+        var (normalNs, subnormalNs) = SubnormalPenalty.MultiplyPassNs();
+        Line($"subnormal penalty of this CPU: a float32 multiply pass over {SubnormalPenalty.Elements:N0} elements takes {normalNs:F3} ns/element with normal operands, {subnormalNs:F3} ns/element with subnormal ones ({subnormalNs / normalNs:F2}x); "
+             + $"the fused engine's subnormal-free exact paths are {(Tiny.GridDecay ? "on" : "off")} (on where its start-up multiply test finds subnormals slow)");
         foreach (int threads in budgets)
         {
             torch.set_num_threads(threads);
@@ -89,6 +106,7 @@ public static class BenchCommand
                 Line("| " + string.Join(" | ", cells) + " |");
             }
         }
+        if (deepStart > 0 && dev.Type == DeviceType.CPU) DeepRunRows(Line, data, budgets, deepStart, deepSteps, repeats, ftz, a.String("python")!, reference);
         if (memSteps > 0)
         {
             Line("");
@@ -123,25 +141,101 @@ public static class BenchCommand
         return rates[rates.Length / 2];
     }
 
-    static double TimeSteps(TrainConfig cfg, MnistData data, int n)
+    static double TimeSteps(TrainConfig cfg, MnistData data, int n) => TimeWindows(cfg, data, [20], n)[0];
+
+    /// <summary>Steps/s over steps s+1..s+n of one fresh run of <paramref name="cfg"/>, for each start s (ascending, n apart or more).</summary>
+    static double[] TimeWindows(TrainConfig cfg, MnistData data, long[] starts, int n)
     {
-        var timer = new StepTimer(20, 20 + n);
-        new Trainer(data).Run(cfg with { MaxSteps = 20 + n }, timer);
-        return n / timer.Elapsed.TotalSeconds;
+        var timer = new WindowTimer(starts, n);
+        new Trainer(data).Run(cfg with { MaxSteps = starts[^1] + n }, timer);
+        return timer.Seconds.Select(s => n / s).ToArray();
     }
 
-    sealed class StepTimer(long start, long end) : ITrainObserver
+    /// <summary>Times windows of a run through the step observer: from the end of step s to the end of step s+n.</summary>
+    sealed class WindowTimer(long[] starts, int n) : ITrainObserver
     {
         readonly Stopwatch _sw = new();
-        public TimeSpan Elapsed => _sw.Elapsed;
+        int _next;
+        public readonly double[] Seconds = new double[starts.Length];
+
         public void Step(long globalStep, int epoch, float loss)
         {
-            if (globalStep == start) _sw.Restart();
-            if (globalStep == end) _sw.Stop();
+            if (_next >= starts.Length) return;
+            if (globalStep == starts[_next] + n) Seconds[_next++] = _sw.Elapsed.TotalSeconds;
+            if (_next < starts.Length && globalStep == starts[_next]) _sw.Restart();
         }
     }
 
-    static double PythonStepsPerSecond(string python, string script, TrainConfig cfg, int n, string dataDir, int torchThreads, int blasThreads)
+    // ------------------------------------------------------------------ deep run
+    /// <summary>Steps in the first epoch at batch 2 (60,000 training images): the deep-run windows stay inside it.</summary>
+    const int DeepRunStepsPerEpoch = 30000;
+
+    static TrainConfig DeepRunConfig(int threads) =>
+        new() { Arch = "784-128-128-10", Optimizer = "adam", Lr = 1e-3, BatchSize = 2, Epochs = 1, Threads = threads };
+
+    /// <summary>
+    /// Early and deep steps/s of the batch-2 run on <paramref name="engine"/>: medians of <paramref name="repeats"/>
+    /// fresh runs, after one untimed run of the early window only (JIT warm-up).
+    /// </summary>
+    static (double Early, double Deep) EngineDeepRates(string engine, int threads, MnistData data, int deepStart, int n, int repeats)
+    {
+        var cfg = DeepRunConfig(threads) with { Engine = engine };
+        TimeSteps(cfg, data, n);
+        var runs = Enumerable.Range(0, repeats).Select(_ => TimeWindows(cfg, data, [20, deepStart], n)).ToArray();
+        return (Median(runs.Select(r => r[0])), Median(runs.Select(r => r[1])));
+    }
+
+    static double Median(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a[a.Length / 2]; }
+
+    /// <summary>
+    /// The deep-run rows: a batch-2 Adam run timed over steps 21..20+N and deepStart+1..deepStart+N, for the PyTorch
+    /// script, both engines, and the fused engine under the flush-to-zero diagnosis (a separate process).
+    /// </summary>
+    static void DeepRunRows(Action<string> line, MnistData data, int[] budgets, int deepStart, int n, int repeats, bool ftz, string python, string reference)
+    {
+        string early = $"steps 21..{20 + n}", deep = $"steps {deepStart + 1}..{deepStart + n}";
+        line("");
+        line($"## deep run: batch 2, steps/s over {early} and {deep} of the same run (median of {repeats})");
+        line("");
+        line($"| threads | side | {early} | {deep} | deep/early |");
+        line("|---|---|---|---|---|");
+        var fused = new Dictionary<int, (double Early, double Deep)>();
+        void Row(int t, string side, (double Early, double Deep) r) => line($"| {t} | {side} | {F(r.Early)} | {F(r.Deep)} | {r.Deep / r.Early:F2} |");
+        foreach (int t in budgets)
+        {
+            torch.set_num_threads(t);
+            var py = Enumerable.Range(0, repeats).Select(_ => PythonWindows(python, reference, DeepRunConfig(t), n, [20, deepStart], data.Directory, t, 1)).ToArray();
+            Row(t, $"PyTorch script ({t} x 1)", (Median(py.Select(r => r[0])), Median(py.Select(r => r[1]))));
+            Row(t, "libtorch", EngineDeepRates("libtorch", t, data, deepStart, n, repeats));
+            Row(t, "fused", fused[t] = EngineDeepRates(FusedEngine.EngineName, t, data, deepStart, n, repeats));
+        }
+        if (!ftz) return;
+        var (diagnosis, how) = FtzDiagnosis.Run(budgets, deepStart, n, repeats, data.Directory);
+        if (diagnosis is null) { line(""); line($"flush-to-zero diagnosis skipped: {how}"); return; }
+        foreach (var (t, r) in diagnosis) Row(t, "fused, FTZ+DAZ diagnosis", r);
+        line("");
+        line("fused deep window under flush-to-zero / as run: "
+             + string.Join(", ", diagnosis.Where(d => fused.ContainsKey(d.Key)).Select(d => $"{d.Value.Deep / fused[d.Key].Deep:F2}x at {d.Key} thread(s)"))
+             + $" ({how}; flush-to-zero changes results: a measurement only, no real run ever sets it)");
+    }
+
+    /// <summary>What the FTZ diagnosis child prints: the fused engine's early and deep rates per thread budget, and its MXCSR.</summary>
+    static string DeepOnlyJson(MnistData data, int[] budgets, int deepStart, int n, int repeats)
+    {
+        var rates = budgets.Select(t =>
+        {
+            torch.set_num_threads(t);
+            var (early, deep) = EngineDeepRates(FusedEngine.EngineName, t, data, deepStart, n, repeats);
+            return new FtzDiagnosis.Rates(t, early, deep);
+        }).ToArray();
+        return JsonSerializer.Serialize(new FtzDiagnosis.ChildOutput(FtzDiagnosis.Mxcsr(), rates));
+    }
+
+    static double PythonStepsPerSecond(string python, string script, TrainConfig cfg, int n, string dataDir, int torchThreads, int blasThreads) =>
+        PythonWindows(python, script, cfg, n, [20], dataDir, torchThreads, blasThreads)[0];
+
+    /// <summary>The PyTorch script's steps/s over steps s+1..s+n of one run, for each start s.</summary>
+    static double[] PythonWindows(string python, string script, TrainConfig cfg, int n, long[] starts, string dataDir, int torchThreads, int blasThreads)
     {
         var cfgPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
         File.WriteAllText(cfgPath, (cfg with { Threads = torchThreads }).ToCanonicalJson());
@@ -149,14 +243,16 @@ public static class BenchCommand
         {
             var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString(CultureInfo.InvariantCulture);
-            foreach (var x in new[] { script, "--config", cfgPath, "--data-dir", dataDir, "--bench-steps", n.ToString(CultureInfo.InvariantCulture) })
+            foreach (var x in new[] { script, "--config", cfgPath, "--data-dir", dataDir, "--bench-steps", n.ToString(CultureInfo.InvariantCulture),
+                                      "--bench-starts", string.Join(",", starts.Select(s => s.ToString(CultureInfo.InvariantCulture))) })
                 psi.ArgumentList.Add(x);
             using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {python}");
             var err = p.StandardError.ReadToEndAsync();
             var output = p.StandardOutput.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0) throw new InvalidOperationException($"{python} {script} failed (exit {p.ExitCode}): {err.Result}");
-            return JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement.GetProperty("steps_per_s").GetDouble();
+            var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+            return json.GetProperty("windows_steps_per_s").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         }
         finally { File.Delete(cfgPath); }
     }

@@ -6,7 +6,8 @@ namespace MnistClaims.Core.Engines.Fused;
 /// <summary>
 /// The one native entry the fused engine needs (src/Native/fused.cpp), looked up in the already-loaded
 /// shim so the Torch binding stays untouched. Absent in a shim built before fused.cpp existed: then
-/// <see cref="HasDropoutMask"/> is false and dropout configurations run on libtorch.
+/// <see cref="HasDropoutMask"/> is false and dropout configurations run on libtorch. Also the MXCSR accessors
+/// that tests and the bench's flush-to-zero diagnosis use to inspect the floating-point environment.
 /// </summary>
 public static unsafe class FusedNative
 {
@@ -14,6 +15,8 @@ public static unsafe class FusedNative
     static bool _resolved;
     static delegate* unmanaged<float*, long, long, double, int> _mask;
     static delegate* unmanaged<IntPtr> _lastError;
+    static delegate* unmanaged<uint> _mxcsrGet;
+    static delegate* unmanaged<uint, void> _mxcsrSet;
 
     static void Resolve()
     {
@@ -26,6 +29,8 @@ public static unsafe class FusedNative
             {
                 if (NativeLibrary.TryGetExport(h, "mc_fused_dropout_mask", out var f)) _mask = (delegate* unmanaged<float*, long, long, double, int>)f;
                 if (NativeLibrary.TryGetExport(h, "mc_last_error", out var e)) _lastError = (delegate* unmanaged<IntPtr>)e;
+                if (NativeLibrary.TryGetExport(h, "mc_mxcsr_get", out var g)) _mxcsrGet = (delegate* unmanaged<uint>)g;
+                if (NativeLibrary.TryGetExport(h, "mc_mxcsr_set", out var s)) _mxcsrSet = (delegate* unmanaged<uint, void>)s;
             }
             _resolved = true;
         }
@@ -43,5 +48,17 @@ public static unsafe class FusedNative
         if (_mask == null) throw new InvalidOperationException("the native shim has no mc_fused_dropout_mask; rebuild it (make native)");
         if (_mask(dst, rows, cols, p) != 0)
             throw new TorchException(_lastError != null ? Marshal.PtrToStringUTF8(_lastError()) ?? "native error" : "native error");
+    }
+
+    /// <summary>The calling thread's MXCSR (x86), or null when the shim predates the accessor.</summary>
+    public static uint? Mxcsr { get { Resolve(); return _mxcsrGet != null ? _mxcsrGet() : null; } }
+
+    /// <summary>Sets the calling thread's MXCSR (tests clear its sticky exception flags with it); false when the shim lacks the accessor.</summary>
+    public static bool SetMxcsr(uint value)
+    {
+        Resolve();
+        if (_mxcsrSet == null) return false;
+        _mxcsrSet(value);
+        return true;
     }
 }

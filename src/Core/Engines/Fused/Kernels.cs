@@ -27,15 +27,19 @@ public static unsafe class Kernels
 
     static bool _useAvx512 = Avx512Supported;
 
-    /// <summary>512-bit kernels (default where supported). Tests switch it off to check both widths agree.</summary>
+    /// <summary>
+    /// The 16-lane kernels (default where AVX-512 is supported). Elsewhere they can still be switched on: they then run
+    /// emulated through the portable Vector512 API (see <see cref="V16"/>), many times slower, which is what the width
+    /// test does to check on any machine that both widths give the same bits. Real runs use the default.
+    /// </summary>
     public static bool UseAvx512
     {
         get => _useAvx512;
-        set => _useAvx512 = !value || Avx512Supported ? value : throw new NotSupportedException("this CPU has no AVX-512F/DQ");
+        set => _useAvx512 = value;
     }
 
-    /// <summary>The instruction set the kernels use now: "avx512" or "avx2".</summary>
-    public static string Isa => _useAvx512 ? "avx512" : "avx2";
+    /// <summary>The instruction set the kernels use now: "avx512", "avx512-emulated" or "avx2".</summary>
+    public static string Isa => !_useAvx512 ? "avx2" : Avx512Supported ? "avx512" : "avx512-emulated";
 
     // ------------------------------------------------------------------ forward
     /// <summary>
@@ -125,14 +129,14 @@ public static unsafe class Kernels
             var x1 = Vector512.Create(Vector256.Load(a2 + k), Vector256.Load(a3 + k));
             var x2 = Vector512.Create(Vector256.Load(a4 + k), Vector256.Load(a5 + k));
             var x3 = Vector512.Create(Vector256.Load(a6 + k), Vector256.Load(a7 + k));
-            var y = Avx512DQ.BroadcastVector256ToVector512(w + k);
-            c00 = Avx512F.FusedMultiplyAdd(x0, y, c00); c10 = Avx512F.FusedMultiplyAdd(x1, y, c10); c20 = Avx512F.FusedMultiplyAdd(x2, y, c20); c30 = Avx512F.FusedMultiplyAdd(x3, y, c30);
-            y = Avx512DQ.BroadcastVector256ToVector512(w1 + k);
-            c01 = Avx512F.FusedMultiplyAdd(x0, y, c01); c11 = Avx512F.FusedMultiplyAdd(x1, y, c11); c21 = Avx512F.FusedMultiplyAdd(x2, y, c21); c31 = Avx512F.FusedMultiplyAdd(x3, y, c31);
-            y = Avx512DQ.BroadcastVector256ToVector512(w2 + k);
-            c02 = Avx512F.FusedMultiplyAdd(x0, y, c02); c12 = Avx512F.FusedMultiplyAdd(x1, y, c12); c22 = Avx512F.FusedMultiplyAdd(x2, y, c22); c32 = Avx512F.FusedMultiplyAdd(x3, y, c32);
-            y = Avx512DQ.BroadcastVector256ToVector512(w3 + k);
-            c03 = Avx512F.FusedMultiplyAdd(x0, y, c03); c13 = Avx512F.FusedMultiplyAdd(x1, y, c13); c23 = Avx512F.FusedMultiplyAdd(x2, y, c23); c33 = Avx512F.FusedMultiplyAdd(x3, y, c33);
+            var y = V16.BroadcastHalf(w + k);
+            c00 = V16.FusedMultiplyAdd(x0, y, c00); c10 = V16.FusedMultiplyAdd(x1, y, c10); c20 = V16.FusedMultiplyAdd(x2, y, c20); c30 = V16.FusedMultiplyAdd(x3, y, c30);
+            y = V16.BroadcastHalf(w1 + k);
+            c01 = V16.FusedMultiplyAdd(x0, y, c01); c11 = V16.FusedMultiplyAdd(x1, y, c11); c21 = V16.FusedMultiplyAdd(x2, y, c21); c31 = V16.FusedMultiplyAdd(x3, y, c31);
+            y = V16.BroadcastHalf(w2 + k);
+            c02 = V16.FusedMultiplyAdd(x0, y, c02); c12 = V16.FusedMultiplyAdd(x1, y, c12); c22 = V16.FusedMultiplyAdd(x2, y, c22); c32 = V16.FusedMultiplyAdd(x3, y, c32);
+            y = V16.BroadcastHalf(w3 + k);
+            c03 = V16.FusedMultiplyAdd(x0, y, c03); c13 = V16.FusedMultiplyAdd(x1, y, c13); c23 = V16.FusedMultiplyAdd(x2, y, c23); c33 = V16.FusedMultiplyAdd(x3, y, c33);
         }
         StorePair(c00, c01, c02, c03, bias, z, ldz);
         StorePair(c10, c11, c12, c13, bias, z + 2L * ldz, ldz);
@@ -151,10 +155,10 @@ public static unsafe class Kernels
         {
             var x0 = Vector512.Create(Vector256.Load(a + k), Vector256.Load(a1 + k));
             var x1 = Vector512.Create(Vector256.Load(a2 + k), Vector256.Load(a3 + k));
-            var y = Avx512DQ.BroadcastVector256ToVector512(w + k); c00 = Avx512F.FusedMultiplyAdd(x0, y, c00); c10 = Avx512F.FusedMultiplyAdd(x1, y, c10);
-            y = Avx512DQ.BroadcastVector256ToVector512(w1 + k); c01 = Avx512F.FusedMultiplyAdd(x0, y, c01); c11 = Avx512F.FusedMultiplyAdd(x1, y, c11);
-            y = Avx512DQ.BroadcastVector256ToVector512(w2 + k); c02 = Avx512F.FusedMultiplyAdd(x0, y, c02); c12 = Avx512F.FusedMultiplyAdd(x1, y, c12);
-            y = Avx512DQ.BroadcastVector256ToVector512(w3 + k); c03 = Avx512F.FusedMultiplyAdd(x0, y, c03); c13 = Avx512F.FusedMultiplyAdd(x1, y, c13);
+            var y = V16.BroadcastHalf(w + k); c00 = V16.FusedMultiplyAdd(x0, y, c00); c10 = V16.FusedMultiplyAdd(x1, y, c10);
+            y = V16.BroadcastHalf(w1 + k); c01 = V16.FusedMultiplyAdd(x0, y, c01); c11 = V16.FusedMultiplyAdd(x1, y, c11);
+            y = V16.BroadcastHalf(w2 + k); c02 = V16.FusedMultiplyAdd(x0, y, c02); c12 = V16.FusedMultiplyAdd(x1, y, c12);
+            y = V16.BroadcastHalf(w3 + k); c03 = V16.FusedMultiplyAdd(x0, y, c03); c13 = V16.FusedMultiplyAdd(x1, y, c13);
         }
         StorePair(c00, c01, c02, c03, bias, z, ldz);
         StorePair(c10, c11, c12, c13, bias, z + 2L * ldz, ldz);
@@ -169,10 +173,10 @@ public static unsafe class Kernels
         for (int k = 0; k < kLen; k += 8)
         {
             var x = Vector512.Create(Vector256.Load(a + k), Vector256.Load(a1 + k));
-            c0 = Avx512F.FusedMultiplyAdd(x, Avx512DQ.BroadcastVector256ToVector512(w + k), c0);
-            c1 = Avx512F.FusedMultiplyAdd(x, Avx512DQ.BroadcastVector256ToVector512(w1 + k), c1);
-            c2 = Avx512F.FusedMultiplyAdd(x, Avx512DQ.BroadcastVector256ToVector512(w2 + k), c2);
-            c3 = Avx512F.FusedMultiplyAdd(x, Avx512DQ.BroadcastVector256ToVector512(w3 + k), c3);
+            c0 = V16.FusedMultiplyAdd(x, V16.BroadcastHalf(w + k), c0);
+            c1 = V16.FusedMultiplyAdd(x, V16.BroadcastHalf(w1 + k), c1);
+            c2 = V16.FusedMultiplyAdd(x, V16.BroadcastHalf(w2 + k), c2);
+            c3 = V16.FusedMultiplyAdd(x, V16.BroadcastHalf(w3 + k), c3);
         }
         StorePair(c0, c1, c2, c3, bias, z, ldz);
     }
@@ -252,27 +256,44 @@ public static unsafe class Kernels
     public static void UpdateWeights(float* dz, int ldz, float* a, int lda, int n, int o0, int o1, int kLen,
         float* w, float* m, float* v, int ldw, in UpdateRule rule)
     {
-        if (_useAvx512) UpdateWeights<V16>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, new Update<V16>(rule));
-        else UpdateWeights<V8>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, new Update<V8>(rule));
+        if (_useAvx512)
+        {
+            if (rule.Kind == 3) { var u = new AdamUpdate<V16>(rule); UpdateWeights<V16, AdamUpdate<V16>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
+            else { var u = new SgdUpdate<V16>(rule); UpdateWeights<V16, SgdUpdate<V16>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
+        }
+        else if (rule.Kind == 3) { var u = new AdamUpdate<V8>(rule); UpdateWeights<V8, AdamUpdate<V8>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
+        else { var u = new SgdUpdate<V8>(rule); UpdateWeights<V8, SgdUpdate<V8>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void UpdateWeights<V>(float* dz, int ldz, float* a, int lda, int n, int o0, int o1, int kLen,
-        float* w, float* m, float* v, int ldw, in Update<V> u) where V : struct, IVec<V>
+    static void UpdateWeights<V, U>(float* dz, int ldz, float* a, int lda, int n, int o0, int o1, int kLen,
+        float* w, float* m, float* v, int ldw, ref U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
     {
         int c = V.Count;
+        float* spill = stackalloc float[8 * 16];   // one block's gradient, for the exact path
         for (int o = o0; o < o1; o += 4)
         {
             int k = 0;
-            for (; k + 2 * c <= kLen; k += 2 * c) Grad4x2(dz + o, ldz, a + k, lda, n, (long)o * ldw + k, w, m, v, ldw, u);
-            for (; k < kLen; k += c) Grad4x1(dz + o, ldz, a + k, lda, n, (long)o * ldw + k, w, m, v, ldw, u);
+            for (; k + 2 * c <= kLen; k += 2 * c)
+            {
+                long off = (long)o * ldw + k;
+                // Tested before the gradient is computed, so that no vector is live across the calls.
+                if (u.GridPaths && AnyTiny<V, U>(2, off, m, v, ldw, ref u)) ExactBlock<V, U>(dz + o, ldz, a + k, lda, n, 2, off, w, m, v, ldw, spill, ref u);
+                else Grad4x2<V, U>(dz + o, ldz, a + k, lda, n, off, w, m, v, ldw, ref u);
+            }
+            for (; k < kLen; k += c)
+            {
+                long off = (long)o * ldw + k;
+                if (u.GridPaths && AnyTiny<V, U>(1, off, m, v, ldw, ref u)) ExactBlock<V, U>(dz + o, ldz, a + k, lda, n, 1, off, w, m, v, ldw, spill, ref u);
+                else Grad4x1<V, U>(dz + o, ldz, a + k, lda, n, off, w, m, v, ldw, ref u);
+            }
         }
     }
 
-    /// <summary>Four W rows x two vectors of k: gradient over the batch, then the update.</summary>
+    /// <summary>Four W rows x two vectors of k: gradient over the batch, then the (plain) update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Grad4x2<V>(float* di, int ldz, float* ai, int lda, int n, long off, float* w, float* m, float* v, int ldw, in Update<V> u)
-        where V : struct, IVec<V>
+    static void Grad4x2<V, U>(float* di, int ldz, float* ai, int lda, int n, long off, float* w, float* m, float* v, int ldw, ref U u)
+        where V : struct, IVec<V> where U : struct, IUpdate<V>
     {
         int c = V.Count;
         V c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
@@ -292,8 +313,8 @@ public static unsafe class Kernels
 
     /// <summary>Four W rows x one vector of k (the k tail when a row is an odd number of vectors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Grad4x1<V>(float* di, int ldz, float* ai, int lda, int n, long off, float* w, float* m, float* v, int ldw, in Update<V> u)
-        where V : struct, IVec<V>
+    static void Grad4x1<V, U>(float* di, int ldz, float* ai, int lda, int n, long off, float* w, float* m, float* v, int ldw, ref U u)
+        where V : struct, IVec<V> where U : struct, IUpdate<V>
     {
         V c0 = default, c1 = default, c2 = default, c3 = default;
         for (int i = 0; i < n; i++, ai += lda, di += ldz)
@@ -308,23 +329,90 @@ public static unsafe class Kernels
         u.Apply(c3, w + off, m + off, v + off);
     }
 
+    /// <summary>The gradient of four W rows x <paramref name="vectors"/> vectors of k over the batch (same sums as above), row by row into <paramref name="g"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Gradient<V>(float* di, int ldz, float* ai, int lda, int n, int vectors, float* g) where V : struct, IVec<V>
+    {
+        int c = V.Count;
+        for (int j = 0; j < vectors; j++)
+        {
+            V c0 = default, c1 = default, c2 = default, c3 = default;
+            float* d = di, x = ai + j * c;
+            for (int i = 0; i < n; i++, x += lda, d += ldz)
+            {
+                var xv = V.Load(x);
+                c0 = V.Fma(V.Broadcast(d[0]), xv, c0); c1 = V.Fma(V.Broadcast(d[1]), xv, c1);
+                c2 = V.Fma(V.Broadcast(d[2]), xv, c2); c3 = V.Fma(V.Broadcast(d[3]), xv, c3);
+            }
+            V.Store(c0, g + (0 * vectors + j) * c); V.Store(c1, g + (1 * vectors + j) * c);
+            V.Store(c2, g + (2 * vectors + j) * c); V.Store(c3, g + (3 * vectors + j) * c);
+        }
+    }
+
+    /// <summary>
+    /// The update of one vector through the path its gradient and state call for: the still path where the gradient is +0
+    /// and no first moment is too large, else the exact path where the state lies on the subnormal grid, else the plain one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void ApplyOne<V, U>(V g, float* w, float* m, float* v, ref U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
+    {
+        if (u.StillPaths && V.AllBitsZero(g) && !V.Any(u.Moving(m))) u.ApplyStill(w, m, v);
+        else if (V.Any(u.TinyMask(m, v))) u.ApplyExact(g, w, m, v);
+        else u.Apply(g, w, m, v);
+    }
+
+    /// <summary>Whether some state of a block (four W rows x <paramref name="vectors"/> vectors at <paramref name="off"/>) lies on the subnormal grid or leads there.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static bool AnyTiny<V, U>(int vectors, long off, float* m, float* v, int ldw, ref U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
+    {
+        var tiny = V.Zero;
+        for (int r = 0; r < 4; r++, off += ldw)
+            for (int j = 0; j < vectors; j++) tiny |= u.TinyMask(m + off + j * V.Count, v + off + j * V.Count);
+        return V.Any(tiny);
+    }
+
+    /// <summary>
+    /// A block with grid state, on a CPU where subnormal multiplies are slow (<see cref="Tiny.GridDecay"/>): its gradient,
+    /// then each vector through <see cref="ApplyOne{V, U}"/>. Out of line: inlined at every block, its code would exceed what
+    /// the JIT inlines into one method.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void ExactBlock<V, U>(float* di, int ldz, float* ai, int lda, int n, int vectors, long off, float* w, float* m, float* v, int ldw, float* g, ref U u)
+        where V : struct, IVec<V> where U : struct, IUpdate<V>
+    {
+        Gradient<V>(di, ldz, ai, lda, n, vectors, g);
+        int c = V.Count;
+        for (int r = 0; r < 4; r++, off += ldw)
+            for (int j = 0; j < vectors; j++, g += c)
+            {
+                long at = off + j * c;
+                ApplyOne(V.Load(g), w + at, m + at, v + at, ref u);
+            }
+    }
+
     /// <summary>gb[o] = sum_i dZ[i, o] (from +0, i ascending), fused with the update of the bias (nOut a multiple of 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UpdateBias(float* dz, int ldz, int n, int nOut, float* b, float* m, float* v, in UpdateRule rule)
     {
-        if (_useAvx512) UpdateBias(dz, ldz, n, nOut, b, m, v, new Update<V16>(rule));
-        else UpdateBias(dz, ldz, n, nOut, b, m, v, new Update<V8>(rule));
+        if (_useAvx512)
+        {
+            if (rule.Kind == 3) { var u = new AdamUpdate<V16>(rule); UpdateBias<V16, AdamUpdate<V16>>(dz, ldz, n, nOut, b, m, v, ref u); }
+            else { var u = new SgdUpdate<V16>(rule); UpdateBias<V16, SgdUpdate<V16>>(dz, ldz, n, nOut, b, m, v, ref u); }
+        }
+        else if (rule.Kind == 3) { var u = new AdamUpdate<V8>(rule); UpdateBias<V8, AdamUpdate<V8>>(dz, ldz, n, nOut, b, m, v, ref u); }
+        else { var u = new SgdUpdate<V8>(rule); UpdateBias<V8, SgdUpdate<V8>>(dz, ldz, n, nOut, b, m, v, ref u); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void UpdateBias<V>(float* dz, int ldz, int n, int nOut, float* b, float* m, float* v, in Update<V> u) where V : struct, IVec<V>
+    static void UpdateBias<V, U>(float* dz, int ldz, int n, int nOut, float* b, float* m, float* v, ref U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
     {
         for (int o = 0; o < nOut; o += V.Count)
         {
             V c = default;
             float* di = dz + o;
             for (int i = 0; i < n; i++, di += ldz) c += V.Load(di);
-            u.Apply(c, b + o, m + o, v + o);
+            if (u.GridPaths) ApplyOne(c, b + o, m + o, v + o, ref u);
+            else u.Apply(c, b + o, m + o, v + o);
         }
     }
 }

@@ -9,10 +9,16 @@ namespace MnistClaims.Core.Engines.Fused;
 /// specialises it for 8 lanes (AVX2) and 16 lanes (AVX-512). Each operation is the same IEEE operation on
 /// every lane at either width, so a kernel whose per-element operation order does not depend on the width
 /// gives the same bits at both widths (the fused engine's results do not depend on the CPU's vector width).
+/// <para>
+/// Besides IEEE arithmetic it offers lane masks (all bits set where a condition holds) and the few exact
+/// integer/double operations the subnormal-free update paths need (<see cref="Tiny{V}"/>); those are exact, so
+/// they too give the same bits at both widths.
+/// </para>
 /// </summary>
 public unsafe interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
 {
     static abstract int Count { get; }
+    static abstract TSelf Zero { get; }
     static abstract TSelf Load(float* p);
     static abstract void Store(TSelf v, float* p);
     static abstract TSelf Broadcast(float x);
@@ -22,6 +28,43 @@ public unsafe interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
     static abstract TSelf operator +(TSelf a, TSelf b);
     static abstract TSelf operator *(TSelf a, TSelf b);
     static abstract TSelf operator /(TSelf a, TSelf b);
+
+    // ---- lane masks and bit-level operations (no floating-point arithmetic, so no subnormal operand either)
+    /// <summary>Bitwise and / or (of masks, or of a value and a mask).</summary>
+    static abstract TSelf operator &(TSelf a, TSelf b);
+    static abstract TSelf operator |(TSelf a, TSelf b);
+    /// <summary>Lanes of <paramref name="a"/> where <paramref name="mask"/> (a mask: lanes all ones or all zeros) is set, else of <paramref name="b"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
+    /// <summary>x with the lanes of <paramref name="mask"/> cleared to +0.</summary>
+    static abstract TSelf AndNot(TSelf x, TSelf mask);
+    /// <summary>Whether any lane of the mask is set.</summary>
+    static abstract bool Any(TSelf mask);
+    /// <summary>Whether every bit of every lane is zero (all lanes +0).</summary>
+    static abstract bool AllBitsZero(TSelf x);
+    /// <summary>Mask of the lanes whose magnitude's bit pattern exceeds <paramref name="limit"/> (NaN included).</summary>
+    static abstract TSelf MagnitudeAbove(TSelf x, int limit);
+    /// <summary>Mask of the lanes whose bit pattern, as a signed integer, lies outside [0, <paramref name="limit"/>]: negative floats, and positive ones above the float with bits <paramref name="limit"/>.</summary>
+    static abstract TSelf OutsideNonnegative(TSelf x, int limit);
+    /// <summary>Mask of the lanes equal to +0 or -0.</summary>
+    static abstract TSelf IsZero(TSelf x);
+    /// <summary>Mask of the lanes whose magnitude's bit pattern is below <paramref name="limit"/> (zero included): |x| below the float with bits <paramref name="limit"/>.</summary>
+    static abstract TSelf MagnitudeBelow(TSelf x, int limit);
+    /// <summary>Mask of the lanes whose magnitude's bit pattern lies in [1, <paramref name="limit"/>): nonzero and below the float with bits <paramref name="limit"/>.</summary>
+    static abstract TSelf NonzeroMagnitudeBelow(TSelf x, int limit);
+    /// <summary>Mask of the lanes whose bit pattern, as a signed integer, lies in [1, <paramref name="limit"/>): positive floats below the float with bits <paramref name="limit"/>.</summary>
+    static abstract TSelf PositiveBelow(TSelf x, int limit);
+
+    // ---- exact operations on the float grid of the smallest magnitudes (see Tiny<V>)
+    /// <summary>
+    /// For lanes whose magnitude's bit pattern n is below 2^24 (so |x| = n * 2^-149 exactly): the float whose bits are
+    /// RN_even(n * c) with x's sign, computed as one double FMA, n * c + 2^52, which is exact up to that single rounding
+    /// to an integer (n * c &lt; 2^52). Other lanes: unspecified.
+    /// </summary>
+    static abstract TSelf GridMultiply(TSelf x, double c);
+    /// <summary>The float value 2n of each lane's bit pattern n (exact below 2^24).</summary>
+    static abstract TSelf TwiceBitsAsFloat(TSelf x);
+    /// <summary>The float with bit pattern bits(x) - <paramref name="exponents"/> * 2^23: x * 2^-exponents, exact while the result stays normal.</summary>
+    static abstract TSelf ScaleDownByPowerOfTwo(TSelf x, int exponents);
 }
 
 /// <summary>8 lanes: AVX2 + FMA.</summary>
@@ -29,6 +72,7 @@ public readonly unsafe struct V8(Vector256<float> x) : IVec<V8>
 {
     public readonly Vector256<float> X = x;
     public static int Count => 8;
+    public static V8 Zero => new(Vector256<float>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Load(float* p) => new(Vector256.Load(p));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(V8 v, float* p) => v.X.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Broadcast(float x) => new(Vector256.Create(x));
@@ -37,19 +81,140 @@ public readonly unsafe struct V8(Vector256<float> x) : IVec<V8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator +(V8 a, V8 b) => new(a.X + b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator *(V8 a, V8 b) => new(a.X * b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator /(V8 a, V8 b) => new(a.X / b.X);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator &(V8 a, V8 b) => new(a.X & b.X);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 operator |(V8 a, V8 b) => new(a.X | b.X);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Select(V8 mask, V8 a, V8 b) => new(Avx.BlendVariable(b.X, a.X, mask.X));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 AndNot(V8 x, V8 mask) => new(Vector256.AndNot(x.X, mask.X));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(V8 mask) => Vector256.ExtractMostSignificantBits(mask.X) != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllBitsZero(V8 x) => x.X.AsInt32() == Vector256<int>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 MagnitudeAbove(V8 x, int limit) => new(Vector256.GreaterThan(x.X.AsInt32() & Vector256.Create(int.MaxValue), Vector256.Create(limit)).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 OutsideNonnegative(V8 x, int limit) => new(Vector256.GreaterThan(x.X.AsUInt32(), Vector256.Create((uint)limit)).AsSingle());
+
+    // 0 < a < limit as unsigned is (a + 2^31 - 1) < (limit + 2^31 - 1) as wrapped signed integers (a and limit below 2^31).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 IsZero(V8 x) => new(Vector256.Equals(x.X.AsInt32() & Vector256.Create(int.MaxValue), Vector256<int>.Zero).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 MagnitudeBelow(V8 x, int limit) => new(Vector256.LessThan(x.X.AsInt32() & Vector256.Create(int.MaxValue), Vector256.Create(limit)).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 NonzeroMagnitudeBelow(V8 x, int limit) =>
+        new(Vector256.LessThan((x.X.AsInt32() & Vector256.Create(int.MaxValue)) + Vector256.Create(int.MaxValue), Vector256.Create(unchecked(limit + int.MaxValue))).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 PositiveBelow(V8 x, int limit) =>
+        new(Vector256.LessThan(x.X.AsInt32() + Vector256.Create(int.MaxValue), Vector256.Create(unchecked(limit + int.MaxValue))).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 GridMultiply(V8 x, double c)
+    {
+        var bits = x.X.AsInt32();
+        var n = bits & Vector256.Create(int.MaxValue);
+        var cd = Vector256.Create(c);
+        var magic = Vector256.Create(4503599627370496.0);   // 2^52: doubles in [2^52, 2^53) are the integers
+        var lo = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(Avx.ConvertToVector256Double(n.GetLower()), cd, magic);
+        var hi = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(Avx.ConvertToVector256Double(n.GetUpper()), cd, magic);
+        // The low 32 bits of each double are the rounded integer: gather them in lane order.
+        var k = Avx2.Permute4x64(Avx.Shuffle(lo.AsSingle(), hi.AsSingle(), 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsInt32();
+        return new((k | (bits & Vector256.Create(int.MinValue))).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 TwiceBitsAsFloat(V8 x) => new(Vector256.ConvertToSingle(x.X.AsInt32() + x.X.AsInt32()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 ScaleDownByPowerOfTwo(V8 x, int exponents) => new((x.X.AsInt32() - Vector256.Create(exponents << 23)).AsSingle());
 }
 
-/// <summary>16 lanes: AVX-512F.</summary>
+/// <summary>
+/// 16 lanes: AVX-512F where the CPU has it. Elsewhere the same operations run through .NET's portable Vector512
+/// API, which emulates them (exactly, more slowly) on two 256-bit halves: every IsSupported test is a JIT-time
+/// constant, so AVX-512 machines get exactly the AVX-512 instructions, and any AVX2 machine can run the 16-lane
+/// kernels to check that they give the 8-lane kernels' bits (real runs there use <see cref="V8"/>).
+/// </summary>
 public readonly unsafe struct V16(Vector512<float> x) : IVec<V16>
 {
     public readonly Vector512<float> X = x;
     public static int Count => 16;
+    public static V16 Zero => new(Vector512<float>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Load(float* p) => new(Vector512.Load(p));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(V16 v, float* p) => v.X.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Broadcast(float x) => new(Vector512.Create(x));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Fma(V16 a, V16 b, V16 c) => new(Avx512F.FusedMultiplyAdd(a.X, b.X, c.X));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Fma(V16 a, V16 b, V16 c) => new(FusedMultiplyAdd(a.X, b.X, c.X));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Sqrt(V16 a) => new(Vector512.Sqrt(a.X));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator +(V16 a, V16 b) => new(a.X + b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator *(V16 a, V16 b) => new(a.X * b.X);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator /(V16 a, V16 b) => new(a.X / b.X);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator &(V16 a, V16 b) => new(a.X & b.X);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 operator |(V16 a, V16 b) => new(a.X | b.X);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Select(V16 mask, V16 a, V16 b) => new(Vector512.ConditionalSelect(mask.X, a.X, b.X));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 AndNot(V16 x, V16 mask) => new(Vector512.AndNot(x.X, mask.X));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(V16 mask) => Vector512.ExtractMostSignificantBits(mask.X) != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllBitsZero(V16 x) => x.X.AsInt32() == Vector512<int>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 MagnitudeAbove(V16 x, int limit) => new(Vector512.GreaterThan(x.X.AsInt32() & Vector512.Create(int.MaxValue), Vector512.Create(limit)).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 OutsideNonnegative(V16 x, int limit) => new(Vector512.GreaterThan(x.X.AsUInt32(), Vector512.Create((uint)limit)).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 IsZero(V16 x) => new(Vector512.Equals(x.X.AsInt32() & Vector512.Create(int.MaxValue), Vector512<int>.Zero).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 MagnitudeBelow(V16 x, int limit) => new(Vector512.LessThan(x.X.AsInt32() & Vector512.Create(int.MaxValue), Vector512.Create(limit)).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 NonzeroMagnitudeBelow(V16 x, int limit) =>
+        new(Vector512.LessThan((x.X.AsInt32() & Vector512.Create(int.MaxValue)) + Vector512.Create(int.MaxValue), Vector512.Create(unchecked(limit + int.MaxValue))).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 PositiveBelow(V16 x, int limit) =>
+        new(Vector512.LessThan(x.X.AsInt32() + Vector512.Create(int.MaxValue), Vector512.Create(unchecked(limit + int.MaxValue))).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 GridMultiply(V16 x, double c)
+    {
+        var bits = x.X.AsInt32();
+        var n = bits & Vector512.Create(int.MaxValue);
+        var cd = Vector512.Create(c);
+        var magic = Vector512.Create(4503599627370496.0);   // 2^52
+        Vector512<int> k;
+        if (Avx512F.IsSupported)
+        {
+            var lo = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Double(n.GetLower()), cd, magic);
+            var hi = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Double(n.GetUpper()), cd, magic);
+            k = Vector512.Create(Avx512F.ConvertToVector256Int32(lo.AsInt64()), Avx512F.ConvertToVector256Int32(hi.AsInt64()));   // vpmovqd: low 32 bits
+        }
+        else
+        {
+            var lo = Vector512.FusedMultiplyAdd(Vector512.ConvertToDouble(Vector512.WidenLower(n)), cd, magic);
+            var hi = Vector512.FusedMultiplyAdd(Vector512.ConvertToDouble(Vector512.WidenUpper(n)), cd, magic);
+            k = Vector512.Narrow(lo.AsInt64(), hi.AsInt64());   // truncating: the low 32 bits
+        }
+        return new((k | (bits & Vector512.Create(int.MinValue))).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 TwiceBitsAsFloat(V16 x) => new(Vector512.ConvertToSingle(x.X.AsInt32() + x.X.AsInt32()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 ScaleDownByPowerOfTwo(V16 x, int exponents) => new((x.X.AsInt32() - Vector512.Create(exponents << 23)).AsSingle());
+
+    // ---- the 512-bit operations the forward kernels use beyond the IVec surface, portable as above
+    /// <summary>a * b + c rounded once: vfmadd on AVX-512, else the portable (emulated) fused multiply-add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+        Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : Vector512.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>The 8 floats at <paramref name="p"/> in both halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> BroadcastHalf(float* p)
+    {
+        if (Avx512DQ.IsSupported) return Avx512DQ.BroadcastVector256ToVector512(p);
+        var h = Vector256.Load(p);
+        return Vector512.Create(h, h);
+    }
 }

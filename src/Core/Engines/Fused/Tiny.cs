@@ -1,0 +1,175 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MnistClaims.Core.Engines.Fused;
+
+/// <summary>
+/// Exact IEEE float32 results for the optimizer state's tiniest values without subnormal hardware operations.
+/// <para>
+/// Why: the moments of weights whose input is rarely nonzero (border pixels, dead ReLU units) decay by beta each step
+/// into the subnormal range and stay there (with round-to-nearest, n * 2^-149 * 0.9 rounds back to n * 2^-149 for
+/// n &lt;= 4, so exp_avg never reaches zero); at batch 2, a quarter of the first layer's exp_avg is subnormal after 20,000
+/// steps. Without flush-to-zero, x86 cores run multiplies, divides, square roots and FMAs that read or produce
+/// subnormals through microcode on Intel (60-80x per operation) and some AMD cores. Flush-to-zero would change results
+/// (libtorch keeps IEEE semantics), so the update can compute those lanes exactly by other means:
+/// </para>
+/// <list type="number">
+/// <item><b>The grid.</b> Every float below 2^-125 in magnitude is an integer multiple of 2^-149, and its bit pattern
+/// (sign aside) is that integer n, for subnormals (bits = n &lt; 2^23) and for the first normal binade alike
+/// (bits = 2^23 + (n - 2^23)). So a float's magnitude bits below 2^24 mean |x| = n * 2^-149 exactly, and a result
+/// below 2^-125 rounds, in IEEE round-to-nearest-even, to the nearest multiple of 2^-149, ties to the even one.</item>
+/// <item><b>Decay on the grid</b> (<see cref="IVec{TSelf}.GridMultiply"/>): for such x and a factor 1/2 &lt; c &lt;= 1,
+/// RN(x * c) = RN_int(n * c) * 2^-149 with x's sign. n * c is exact in double (at most 24 + 24 significant bits) and
+/// below 2^24, so the double FMA n * c + 2^52 rounds exactly once, to the nearest integer with ties to even (doubles
+/// in [2^52, 2^53) are the integers, and 2^52 is even); its low 32 bits are that integer k, and k is the result's bit
+/// pattern because k &lt;= n &lt; 2^24 keeps it on the grid. There is no double rounding: the only rounding is to the
+/// integer, which is the float rounding. k &gt;= 1 because n * c &gt; 1/2, so the result is never a zero.</item>
+/// <item><b>Square root on the grid</b>: for 0 &lt; x = n * 2^-149 with n &lt; 2^24, sqrt(x) = sqrt(2n) * 2^-75. 2n is exact
+/// as a float, sqrt(2n) &gt;= 1.41 is a normal operand and result, and multiplying by 2^-75 is exact (an exponent
+/// change, the result stays above 2^-75 &gt; 2^-126), so RN(sqrt(x)) = RN(sqrt(2n)) * 2^-75 bit for bit.</item>
+/// <item><b>Vanishing updates</b>: an update too small to move its parameter is replaced by zero before it meets the
+/// multiply and divide that would see it as a subnormal. If every real value the original chain can produce for the
+/// update u is at most B in magnitude and 2^e &lt;= |p| with e &gt;= floor(log2 B) + 26, then |u| &lt; 2^(e-25), half the
+/// smallest spacing of floats next to p (2^(e-24), below a power of two), so RN(p + u) = p with no tie; and with u
+/// zeroed, RN(p + (+-0)) = p too. So each rule has a parameter limit P = 2^(floor(log2 B) + 26), and only lanes with
+/// |p| &gt;= P (not NaN) are zeroed. For Adam, |exp_avg| &lt;= a with |step_size| * a &lt;= 2^-126 gives
+/// |step_size * exp_avg| &lt;= 2^-126 and, as denom &gt;= eps, B = RN(2^-126 / eps); for SGD with momentum, a buffer below
+/// 2^-125 gives B = lr * 2^-125.</item>
+/// </list>
+/// <para>
+/// Two paths use these (<see cref="IUpdate{V}"/>): the still path, for vectors whose gradient is +0 and whose state is
+/// too small to move any parameter, only decays the moments (parameters unchanged: no square root, no divide); and the
+/// exact path, for vectors with grid state, performs the plain operations with the grid decay, the grid square root
+/// and vanishing updates zeroed. Both run only on CPUs where subnormal multiplies are slow (<see cref="GridDecay"/>),
+/// for blocks with grid state (a mask test per block). Elsewhere the hardware handles subnormals at little cost and the
+/// extra instructions would cost more than they save (measured on AMD Zen 3: a subnormal multiply pass runs at full
+/// speed, and the exact path made a deep-run update pass 2x slower). Every path equals the plain IEEE code lane for lane
+/// (unit test: FusedSubnormalTests), so results never depend on which one ran.
+/// </para>
+/// </summary>
+public static class Tiny
+{
+    /// <summary>
+    /// Whether blocks with grid state take the exact and still paths: on by default where a multiply pass over subnormal
+    /// operands is measurably slower than over normal ones (<see cref="SubnormalMultiplyIsSlow"/>). The choice never
+    /// changes results; tests switch it to check both settings.
+    /// </summary>
+    public static bool GridDecay { get; set; } = SubnormalMultiplyIsSlow();
+
+    /// <summary>
+    /// Times a multiply pass over 16,384 subnormal floats against one over normal floats (best of five each; under a
+    /// millisecond where subnormals are microcoded, far less elsewhere, once per process): slow means more than 1.5x.
+    /// </summary>
+    public static unsafe bool SubnormalMultiplyIsSlow()
+    {
+        var (normal, subnormal) = MultiplyPassSeconds(16384, 5);
+        return subnormal > normal * 1.5;
+    }
+
+    /// <summary>Best time of <paramref name="passes"/> multiply passes (x * 0.9f, stored) over n normal, then n subnormal floats.</summary>
+    public static unsafe (double Normal, double Subnormal) MultiplyPassSeconds(int n, int passes)
+    {
+        n = (n + 7) / 8 * 8;
+        var x = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)n * sizeof(float), 64);
+        var y = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)n * sizeof(float), 64);
+        try
+        {
+            double Best(float value)
+            {
+                for (int i = 0; i < n; i++) x[i] = value * (1 + (i & 7) / 8f);
+                MultiplyPass(x, y, n);
+                long best = long.MaxValue;
+                for (int r = 0; r < passes; r++)
+                {
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    MultiplyPass(x, y, n);
+                    best = Math.Min(best, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                }
+                return (double)best / System.Diagnostics.Stopwatch.Frequency;
+            }
+            return (Best(0.5f), Best(1e-40f));
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(x);
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(y);
+        }
+    }
+
+    /// <summary>y = x * 0.9f, the decay of a moment, over n floats (n a multiple of 8).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static unsafe void MultiplyPass(float* x, float* y, int n)
+    {
+        var c = Vector256.Create(0.9f);
+        for (int i = 0; i < n; i += 8) (Vector256.Load(x + i) * c).Store(y + i);
+    }
+
+    /// <summary>Bits of 2^-125: magnitudes below it lie on the 2^-149 grid (their bit pattern is the multiple).</summary>
+    public const int GridLimit = 1 << 24;
+
+    /// <summary>Whether <see cref="IVec{TSelf}.GridMultiply"/> decays by <paramref name="c"/> exactly: 1/2 &lt; c &lt;= 1.</summary>
+    public static bool IsGridFactor(float c) => c > 0.5f && c <= 1f;
+
+    /// <summary>
+    /// Bits of the least power of two P such that RN(p + u) = p for every |p| &gt;= P and every real |u| &lt;= bound
+    /// (P = 2^(floor(log2 bound) + 26)); 0 when there is none (bound not finite or P would overflow).
+    /// </summary>
+    public static int ParameterLimit(double bound)
+    {
+        if (!(bound > 0) || double.IsInfinity(bound)) return 0;
+        int e = Math.ILogB(bound) + 26;
+        if (e > 127) return 0;
+        return (Math.Max(e, -126) + 127) << 23;   // below 2^-126, requiring the smallest normal is stricter and still correct
+    }
+
+    /// <summary>The largest float a &gt;= 0 with |s| * a &lt;= 2^-126 (exactly: float times float is exact in double).</summary>
+    public static float LargestFactorBelowSmallestNormal(float s)
+    {
+        double abs = Math.Abs((double)s), limit = Math.ScaleB(1.0, -126);
+        if (!(abs > 0) || double.IsInfinity(abs)) return 0;
+        float a = (float)Math.Min(limit / abs, float.MaxValue);
+        while (a > 0 && (double)a * abs > limit) a = MathF.BitDecrement(a);
+        return a;
+    }
+}
+
+/// <summary>The exact tiny-value operations, written once over the vector width.</summary>
+static class Tiny<V> where V : struct, IVec<V>
+{
+    /// <summary>
+    /// RN(g * c + RN(x * b)), the first moment's update (exp_avg.mul_(b).add_(grad, alpha=c)), lane for lane, for 1/2 &lt; b &lt;= 1:
+    /// the lanes of <paramref name="grid"/> (|x| &lt; 2^-125) decay on the grid, the rest in hardware, where x * b is then zero,
+    /// normal or not finite (grid lanes enter it as zeros). Where the gradient is also +-0 the result is the decayed value
+    /// itself (+-0 * c + t = t exactly, as t != 0), so those lanes skip the FMA and it never sees them; a grid moment with a
+    /// nonzero gradient (an input lit after a long pause: rare) takes the FMA, exact but with a subnormal addend.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Decay(V g, V c, V x, V b, double bExact, V grid, V gZero)
+    {
+        var t = V.Select(grid, V.GridMultiply(x, bExact), V.AndNot(x, grid) * b);
+        var skip = grid & gZero;
+        return V.Select(skip, t, V.Fma(g, c, V.AndNot(t, skip)));
+    }
+
+    /// <summary>
+    /// RN(RN(x * b) + RN(RN(c * g) * g)), the second moment's update (exp_avg_sq.mul_(b).addcmul_(grad, grad, value=c)), lane
+    /// for lane, with the lanes of <paramref name="grid"/> (0 &lt; x &lt; 2^-125) decayed as in <see cref="Decay"/>: where the
+    /// gradient is +-0, (c * g) * g = +0 and t + (+0) = t (t &gt; 0), so those lanes skip the arithmetic.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V DecaySquare(V g, V c, V x, V b, double bExact, V grid, V gZero)
+    {
+        var t = V.Select(grid, V.GridMultiply(x, bExact), V.AndNot(x, grid) * b);
+        var skip = grid & gZero;
+        return V.Select(skip, t, V.AndNot(t, skip) + c * g * g);
+    }
+
+    /// <summary>RN(sqrt(x)) in every lane, with positive grid lanes (x &lt; 2^-125) through sqrt(2n) * 2^-75.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Sqrt(V x)
+    {
+        var grid = V.PositiveBelow(x, Tiny.GridLimit);
+        var r = V.Sqrt(V.Select(grid, V.TwiceBitsAsFloat(x), x));
+        return V.Select(grid, V.ScaleDownByPowerOfTwo(r, 75), r);
+    }
+}

@@ -1,0 +1,253 @@
+using MnistClaims.Core.Engines.Fused;
+
+namespace MnistClaims.Tests.Unit.Engines;
+
+/// <summary>
+/// The fused engine's optimizer updates against the plain float32 computation, lane by lane and bit for bit, over
+/// operands that exercise the exact tiny-value paths (<see cref="Tiny"/>): the whole subnormal range and the first
+/// normal binade (the 2^-149 grid), both signs, zeros, the largest subnormal and smallest normal, exact half-way cases
+/// of the grid decay, magnitudes across every binade (around the vanishing-update thresholds), infinities and NaN.
+/// Every rule (Adam with and without bias correction and weight decay, SGD plain, with momentum, dampening and
+/// Nesterov) runs through the weight kernel (two-vector and one-vector column blocks) and the bias kernel at both
+/// vector widths (16 lanes run emulated on CPUs without AVX-512), with the exact and still paths on and off.
+/// </summary>
+[TestFixture]
+[NonParallelizable]   // switches Kernels.UseAvx512 and Tiny.GridDecay
+public unsafe class FusedSubnormalTests
+{
+    const int Rows = 16, Cols = 48;   // 48 columns: one two-vector block and a one-vector tail at 16 lanes, three blocks at 8
+
+    public sealed record Rule(string Name, UpdateRule Value)
+    {
+        public override string ToString() => Name;
+    }
+
+    static UpdateRule Adam(double lr, double b1, double b2, double eps, int step, double wd = 0) => new()
+    {
+        Kind = 3, Lr = (float)lr, WeightDecay = (float)wd,
+        Beta1 = (float)b1, OneMinusBeta1 = (float)(1 - b1), Beta2 = (float)b2, OneMinusBeta2 = (float)(1 - b2), Eps = (float)eps,
+        Bc2Sqrt = (float)Math.Sqrt(1 - Math.Pow(b2, step)), NegStepSize = (float)(-(lr / (1 - Math.Pow(b1, step)))),
+    };
+
+    static UpdateRule Sgd(int kind, double lr, double momentum = 0, double dampening = 0, double wd = 0, bool first = false) => new()
+    {
+        Kind = kind, Lr = (float)lr, WeightDecay = (float)wd, Momentum = (float)momentum, OneMinusDampening = (float)(1 - dampening), FirstStep = first,
+    };
+
+    public static IEnumerable<Rule> Rules() =>
+    [
+        new("adam, step 20000 (no bias-correction divide)", Adam(1e-3, 0.9, 0.999, 1e-8, 20000)),
+        new("adam, step 7", Adam(1e-3, 0.9, 0.999, 1e-8, 7)),
+        new("adam, betas 0.75/0.625 (many grid ties), lr 3e-3", Adam(3e-3, 0.75, 0.625, 1e-8, 40)),
+        new("adam, weight decay 1e-2", Adam(1e-3, 0.9, 0.999, 1e-8, 300, wd: 1e-2)),
+        new("adam, eps 1e-30 (high parameter limit)", Adam(1e-3, 0.9, 0.999, 1e-30, 20000)),
+        new("adam, beta1 0.5 (no grid path)", Adam(1e-3, 0.5, 0.999, 1e-8, 20000)),
+        new("sgd", Sgd(0, 0.05)),
+        new("sgd momentum 0.9", Sgd(1, 0.05, 0.9)),
+        new("sgd momentum 0.9, first step", Sgd(1, 0.05, 0.9, first: true)),
+        new("sgd momentum 0.75 (many grid ties), dampening 0.3", Sgd(1, 0.1, 0.75, dampening: 0.3)),
+        new("sgd nesterov 0.9", Sgd(2, 0.05, 0.9)),
+        new("sgd nesterov 0.9, weight decay 1e-3", Sgd(2, 0.05, 0.9, wd: 1e-3)),
+    ];
+
+    // ------------------------------------------------------------------ the plain float32 computation (the reference)
+    /// <summary>One lane of the update in scalar float32 arithmetic, op for op as torch.optim 1.13 (and the plain kernel path).</summary>
+    static (float P, float M, float V) Plain(in UpdateRule r, float g, float p, float m, float v)
+    {
+        if (r.WeightDecay != 0) g = MathF.FusedMultiplyAdd(p, r.WeightDecay, g);
+        if (r.Kind == 3)
+        {
+            float ma = MathF.FusedMultiplyAdd(g, r.OneMinusBeta1, m * r.Beta1);
+            float va = v * r.Beta2 + r.OneMinusBeta2 * g * g;
+            float root = MathF.Sqrt(va);
+            if (r.Bc2Sqrt != 1f) root /= r.Bc2Sqrt;
+            float denom = root + r.Eps;
+            return (p + r.NegStepSize * ma / denom, ma, va);
+        }
+        if (r.Kind != 0)
+        {
+            float buf = r.FirstStep ? g : MathF.FusedMultiplyAdd(g, r.OneMinusDampening, m * r.Momentum);
+            m = buf;
+            g = r.Kind == 2 ? MathF.FusedMultiplyAdd(buf, r.Momentum, g) : buf;
+        }
+        return (MathF.FusedMultiplyAdd(g, -r.Lr, p), m, v);
+    }
+
+    // ------------------------------------------------------------------ operands
+    static float Bits(int b) => BitConverter.Int32BitsToSingle(b);
+    static int Bits(float x) => BitConverter.SingleToInt32Bits(x);
+
+    /// <summary>Magnitudes of interest on and around the grid (bit patterns), both signs are added by the caller.</summary>
+    static readonly int[] SpecialBits =
+    [
+        0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 500, 501, 0x3FFFFF, 0x400000, 0x400001, 0x7FFFFE, 0x7FFFFF,   // subnormals: smallest .. largest, 2^22 (a tie at 0.9)
+        0x800000, 0x800001, 0xC00000, 0xFFFFFE, 0xFFFFFF,                                            // smallest normal .. top of the grid, 3 * 2^22 (a tie)
+        0x1000000, 0x1000001,                                                                        // 2^-125: just off the grid
+    ];
+
+    /// <summary>A random operand: the kind of value is drawn first, then the value; <paramref name="hot"/> draws what long runs produce.</summary>
+    static float Draw(Random rng, char what, bool hot)
+    {
+        double u = rng.NextDouble();
+        float x;
+        if (what == 'g' && u < (hot ? 0.9 : 0.4)) x = 0f;                                   // unlit inputs: an exact zero gradient
+        else if (what == 'p' && u < (hot ? 0.97 : 0.5)) x = (float)(Math.Exp(rng.NextDouble() * 14 - 14) * 0.5);   // weights
+        else if (u < 0.985 && rng.Next(3) == 0) x = Bits(rng.Next(1, Tiny.GridLimit));      // anywhere on the grid
+        else if (u < 0.985 && rng.Next(2) == 0) x = Bits(SpecialBits[rng.Next(SpecialBits.Length)]);
+        else if (u < 0.985) x = Bits((rng.Next(1, 255 + 23) << 23 >> 0) + rng.Next(1 << 23) - (23 << 23) is var b && b > 0 ? b : 1);   // any binade
+        else x = rng.Next(4) switch { 0 => float.PositiveInfinity, 1 => float.NaN, 2 => float.MaxValue, _ => float.Epsilon };
+        if (what == 'v') return rng.Next(50) == 0 ? -x : MathF.Abs(x);                       // exp_avg_sq is never negative in a run; test both anyway
+        return rng.Next(2) == 0 ? -x : x;
+    }
+
+    /// <summary>
+    /// Where a zeroed update would first be wrong: a zero gradient and exp_avg_sq (so denom = eps and the update is as large
+    /// as a moment of its size can make it), moments across the magnitudes whose updates vanish or nearly do, and
+    /// parameters that are exact powers of two (whose lower neighbour is closest) or next to one, across the binades where
+    /// the least parameter an update cannot move lies.
+    /// </summary>
+    static void Sweep(Random rng, out float p, out float m, out float v)
+    {
+        v = rng.Next(4) == 0 ? Bits(rng.Next(1, 64)) : 0f;
+        m = MathF.ScaleB(1f + rng.Next(64) / 64f, rng.Next(-149, -90)) * (rng.Next(2) == 0 ? 1 : -1);
+        p = MathF.ScaleB(1f, rng.Next(-110, -30)) * (rng.Next(2) == 0 ? 1 : -1);
+        p = rng.Next(3) switch { 0 => p, 1 => MathF.BitDecrement(p), _ => MathF.BitIncrement(p) };
+    }
+
+    /// <summary>
+    /// What the still path sees (with a zero gradient): moments on the grid, zero or just above it, parameters of ordinary
+    /// size; in a <paramref name="rogue"/> block one lane in eight breaks a condition (a large moment, a tiny, zero or NaN
+    /// parameter, a NaN, infinite or negative exp_avg_sq).
+    /// </summary>
+    static void Still(Random rng, bool rogue, out float p, out float m, out float v)
+    {
+        p = (float)(Math.Exp(rng.NextDouble() * 14 - 14) * 0.5) * (rng.Next(2) == 0 ? 1 : -1);
+        m = rng.Next(4) switch { 0 => 0f, 1 => Bits(SpecialBits[rng.Next(SpecialBits.Length)]), 2 => MathF.ScaleB(1f + rng.Next(64) / 64f, rng.Next(-130, -110)), _ => Bits(rng.Next(1, Tiny.GridLimit)) };
+        if (rng.Next(2) == 0) m = -m;
+        v = rng.Next(3) == 0 ? Bits(rng.Next(1, Tiny.GridLimit)) : (float)Math.Exp(rng.NextDouble() * -60);
+        if (!rogue || rng.Next(8) != 0) return;
+        switch (rng.Next(7))
+        {
+            case 0: m = 1e-3f; break;
+            case 1: p = 1e-35f; break;
+            case 2: p = 0f; break;
+            case 3: p = float.NaN; break;
+            case 4: v = float.NaN; break;
+            case 5: v = float.PositiveInfinity; break;
+            default: v = -1e-20f; break;
+        }
+    }
+
+    // ------------------------------------------------------------------ the test
+    [Test]
+    public void Every_update_rule_matches_the_plain_float_computation_bit_for_bit(
+        [ValueSource(nameof(Rules))] Rule rule, [Values(8, 16)] int lanes, [Values(false, true)] bool exactPaths)
+    {
+        var r = rule.Value;
+        bool old = Kernels.UseAvx512, oldGrid = Tiny.GridDecay;
+        Kernels.UseAvx512 = lanes == 16;
+        Tiny.GridDecay = exactPaths;
+        var dz = Alloc(Rows); var a = Alloc(Cols); var w = Alloc(Rows * Cols); var m = Alloc(Rows * Cols); var v = Alloc(Rows * Cols);
+        var bias = Alloc(Rows); var bm = Alloc(Rows); var bv = Alloc(Rows);
+        try
+        {
+            var rng = new Random(Bits(r.Lr) ^ r.Kind * 7919 ^ (r.FirstStep ? 1 : 0) ^ Bits(r.Beta1) ^ Bits(r.Momentum));
+            var expected = new (float P, float M, float V)[Rows * Cols];
+            int mismatches = 0; string? first = null;
+            for (int call = 0; call < 600; call++)
+            {
+                // Batch of one row: gW[o, k] = fma(dz[o], a[k], +0) = a[k] for dz = 1 (and -0 becomes +0, as the kernel sums from +0).
+                for (int o = 0; o < Rows; o++) dz[o] = 1f;
+                bool hot = call % 3 != 0, sweep = call % 10 == 9, still = call % 10 == 4;
+                for (int k = 0; k < Cols; k++) a[k] = sweep || still ? 0f : Draw(rng, 'g', hot);
+                for (int i = 0; i < Rows * Cols; i++)
+                {
+                    if (sweep) Sweep(rng, out w[i], out m[i], out v[i]);
+                    else if (still) Still(rng, (i / 16 + call) % 5 == 0, out w[i], out m[i], out v[i]);
+                    else
+                    {
+                        // Whole 16-lane blocks share one mode, so that some vectors meet every precondition of the exact paths.
+                        bool laneHot = hot && (i / 16 + call) % 4 != 0;
+                        w[i] = Draw(rng, 'p', laneHot); m[i] = Draw(rng, 'm', laneHot); v[i] = Draw(rng, 'v', laneHot);
+                    }
+                    expected[i] = Plain(r, MathF.FusedMultiplyAdd(1f, a[i % Cols], 0f), w[i], m[i], v[i]);
+                }
+                Kernels.UpdateWeights(dz, Rows, a, Cols, 1, 0, Rows, Cols, w, m, v, Cols, in r);
+                for (int i = 0; i < Rows * Cols; i++)
+                    Compare(expected[i], (w[i], m[i], v[i]), $"call {call}, lane {i}, g={a[i % Cols]:R}");
+
+                // The bias kernel: gb[o] = +0 + dz[o].
+                for (int o = 0; o < Rows; o++) { dz[o] = Draw(rng, 'g', hot); bias[o] = Draw(rng, 'p', hot); bm[o] = Draw(rng, 'm', hot); bv[o] = Draw(rng, 'v', hot); }
+                var eb = Enumerable.Range(0, Rows).Select(o => Plain(r, 0f + dz[o], bias[o], bm[o], bv[o])).ToArray();
+                Kernels.UpdateBias(dz, Rows, 1, Rows, bias, bm, bv, in r);
+                for (int o = 0; o < Rows; o++) Compare(eb[o], (bias[o], bm[o], bv[o]), $"call {call}, bias {o}, g={dz[o]:R}");
+            }
+            Assert.That(mismatches, Is.Zero, first);
+
+            void Compare((float P, float M, float V) e, (float P, float M, float V) got, string where)
+            {
+                foreach (var (name, x, y) in new[] { ("param", e.P, got.P), ("exp_avg/buf", e.M, got.M), ("exp_avg_sq", e.V, got.V) })
+                {
+                    if (Bits(x) == Bits(y) || float.IsNaN(x) && float.IsNaN(y)) continue;   // NaN payloads follow operand order, as between widths
+                    if (mismatches++ == 0) first = $"{rule}, {lanes} lanes, {where}: {name} expected {x:R} (0x{Bits(x):x8}), got {y:R} (0x{Bits(y):x8})";
+                }
+            }
+        }
+        finally
+        {
+            Kernels.UseAvx512 = old; Tiny.GridDecay = oldGrid;
+            foreach (var p in new[] { dz, a, w, m, v, bias, bm, bv }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
+        }
+    }
+
+    /// <summary>
+    /// The exact and still paths do no subnormal arithmetic on the state long runs produce: moments on the grid or just
+    /// above it with zero gradients, moments of lit inputs with ordinary gradients, ordinary parameters. Checked with
+    /// MXCSR's sticky flags, which every SSE/AVX instruction sets when an operand is subnormal (DE) or a result underflows
+    /// inexactly (UE), on every CPU. The plain path on the same state sets them, which shows that the check can fail.
+    /// </summary>
+    [Test]
+    public void The_exact_paths_never_compute_with_a_subnormal([Values(3, 1, 2)] int kind, [Values(8, 16)] int lanes)
+    {
+        if (FusedNative.Mxcsr is null) Assert.Ignore("the native shim predates mc_mxcsr_get (rebuild: make native)");
+        var r = kind == 3 ? Adam(1e-3, 0.9, 0.999, 1e-8, 20000) : Sgd(kind, 0.05, 0.9);
+        bool old = Kernels.UseAvx512, oldGrid = Tiny.GridDecay;
+        var dz = Alloc(Rows); var a = Alloc(Cols); var w = Alloc(Rows * Cols); var m = Alloc(Rows * Cols); var v = Alloc(Rows * Cols);
+        var b = Alloc(Rows); var bm = Alloc(Rows); var bv = Alloc(Rows);
+        try
+        {
+            Kernels.UseAvx512 = lanes == 16;
+            uint Flags(bool exact)
+            {
+                Tiny.GridDecay = exact;
+                var rng = new Random(kind * 31 + lanes);
+                for (int o = 0; o < Rows; o++) { dz[o] = o < Rows / 2 ? 0f : 1f; b[o] = 0.03f; bm[o] = o < Rows / 2 ? Bits(rng.Next(1, Tiny.GridLimit)) : 1e-3f; bv[o] = 1e-9f; }
+                for (int k = 0; k < Cols; k++) a[k] = k % 16 < 12 ? 0f : 0.5f;     // columns 12-15 of each 16 lit
+                for (int i = 0; i < Rows * Cols; i++)
+                {
+                    bool lit = i / Cols >= Rows / 2 && i % Cols % 16 >= 12;
+                    w[i] = (float)(0.001 + rng.NextDouble() * 0.1) * (rng.Next(2) == 0 ? 1 : -1);
+                    m[i] = lit ? 1e-3f : rng.Next(3) switch { 0 => 0f, 1 => Bits(rng.Next(1, 64)), _ => Bits(rng.Next(1, Tiny.GridLimit)) } * (rng.Next(2) == 0 ? 1 : -1);
+                    v[i] = lit || rng.Next(2) == 0 ? 1e-9f : Bits(rng.Next(1, Tiny.GridLimit));
+                }
+                Kernels.UpdateWeights(dz, Rows, a, Cols, 1, 0, Rows, Cols, w, m, v, Cols, in r);   // compiles the kernels
+                uint csr = FusedNative.Mxcsr!.Value;
+                FusedNative.SetMxcsr(csr & ~0x3Fu);
+                Kernels.UpdateWeights(dz, Rows, a, Cols, 1, 0, Rows, Cols, w, m, v, Cols, in r);
+                Kernels.UpdateBias(dz, Rows, 1, Rows, b, bm, bv, in r);
+                uint after = FusedNative.Mxcsr!.Value;
+                FusedNative.SetMxcsr(csr);
+                return after & 0x12;   // DE | UE
+            }
+            Assert.That(Flags(exact: false), Is.Not.Zero, "the plain path meets subnormals on this state (else the check below proves nothing)");
+            Assert.That(Flags(exact: true), Is.Zero, "MXCSR flags DE (0x02) / UE (0x10) after the exact paths");
+        }
+        finally
+        {
+            Kernels.UseAvx512 = old; Tiny.GridDecay = oldGrid;
+            foreach (var p in new[] { dz, a, w, m, v, b, bm, bv }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
+        }
+    }
+
+    static float* Alloc(int n) => (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(n * sizeof(float)), 64);
+}
