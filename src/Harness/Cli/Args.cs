@@ -41,9 +41,14 @@ public sealed class Args
                 if (value is not null && !bool.TryParse(value, out _)) throw new UsageException($"--{name}: is a switch, expected no value or true/false, got '{value}'");
                 value ??= "true";
             }
+            else if (value is not null && value.Length == 0) throw new UsageException($"--{name}: empty value, expected {flag.Value}");
             else if (value is null)
             {
                 if (i + 1 >= argv.Length) throw new UsageException($"--{name}: missing value ({flag.Value})");
+                // A value never starts with "--": `--out --overwrite` is a missing value, not a directory named --overwrite
+                // (write --out=--x for such a name). Negative numbers (-0.1) start with one dash and stay values.
+                if (argv[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new UsageException($"--{name}: missing value ({flag.Value}), got the flag {argv[i + 1]}");
                 value = argv[++i];
             }
             _values[name] = value;
