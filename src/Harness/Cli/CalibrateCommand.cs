@@ -51,7 +51,7 @@ public static class CalibrateCommand
         var seedList = Enumerable.Range(1, seeds).Select(i => (long)i).ToArray();
         var experiments = Registry.CalibrationSets.SelectMany(s => s.Experiments).Distinct().Select(Registry.Experiment).ToArray();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
-        new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config));
+        Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config), cancel));
         var runs = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<RunRecord>)seedList.Select(s => cache.TryLoad(e.Id, Config(e, s), out var r) ? r
             : throw new InvalidOperationException($"run of {e.Id} seed {s} is missing from {cache.Root}")).ToArray());
         var atMargin = Registry.CalibrationSets.Select(s => Calibrator.Run(s, runs, WholeLogTest.Margin, seeds)).ToArray();

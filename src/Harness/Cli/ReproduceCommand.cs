@@ -60,7 +60,7 @@ public static class ReproduceCommand
             return 0;
         }
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        new Scheduler(jobs, data.Directory, Console.Out).Run(missing);
+        Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, Console.Out).Run(missing, cancel));
 
         var rows = Judge.Evaluate(claims, SeedsOf, cache, data, Config);
         var report = new VerdictReport(profile, seeds, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, rows);
