@@ -47,6 +47,7 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
         var failures = new List<string>();
         int finished = 0;
         log.WriteLine($"training {work.Count} run(s) in {Math.Min(jobs, work.Count)} worker process(es)");
+        RemoveStaleConfigs();
         try
         {
             while (queue.Count > 0 || running.Count > 0)
@@ -92,8 +93,35 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
         var (exe, prefix) = SelfCommand();
         var args = prefix.Concat(["train", "--config", cfgPath, "--out", job.OutDir, "--overwrite", "--experiment", job.Experiment.Id]).ToList();
         if (dataDir is not null) { args.Add("--data-dir"); args.Add(dataDir); }
-        try { return ProcessRunner.Start(new ProcessSpec(exe, args)); }
+        // The worker watches this process: killed with -9 (no chance to stop it), it stops itself and removes its config.
+        var env = new Dictionary<string, string?> { [ParentPidVar] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture) };
+        try { return ProcessRunner.Start(new ProcessSpec(exe, args) { Environment = env }); }
         catch { Common.AtomicFile.TryDelete(cfgPath); throw; }
+    }
+
+    /// <summary>Set in a worker's environment: the scheduler's pid, which the worker watches (see <c>harness train</c>).</summary>
+    public const string ParentPidVar = "MNIST_CLAIMS_PARENT_PID";
+
+    /// <summary>A temp config file of a scheduler (<c>mnist-claims-&lt;pid&gt;-&lt;guid&gt;.json</c>) and the pid that wrote it, else null.</summary>
+    public static int? ConfigOwner(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (!name.StartsWith("mnist-claims-", StringComparison.Ordinal) || !name.EndsWith(".json", StringComparison.Ordinal)) return null;
+        var rest = name["mnist-claims-".Length..];
+        int dash = rest.IndexOf('-');
+        return dash > 0 && int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+    }
+
+    /// <summary>Temp config files of schedulers that no longer run (killed with -9).</summary>
+    static void RemoveStaleConfigs()
+    {
+        try
+        {
+            foreach (var f in Directory.EnumerateFiles(Path.GetTempPath(), "mnist-claims-*.json"))
+                if (ConfigOwner(f) is { } pid && !ProcessRunner.IsAlive(pid)) AtomicFile.TryDelete(f);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>How to start the harness again (see <see cref="HarnessProcess"/>).</summary>

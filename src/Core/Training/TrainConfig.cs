@@ -202,7 +202,8 @@ public sealed record TrainConfig
             try { _ = value.Deserialize(type, JsonOptions); }
             catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidOperationException)
             {
-                throw new ConfigException(key, $"expected {expected}{(type == typeof(int) ? " in the 32-bit range" : "")}, got {got}", file);
+                bool integral = value is JsonValue v && v.TryGetValue<double>(out var d) && Math.Floor(d) == d;
+                throw new ConfigException(key, $"expected {expected}{(integral ? $" in the range of a {(type == typeof(int) ? "32" : "64")}-bit integer" : "")}, got {got}", file);
             }
         }
         TrainConfig cfg;

@@ -19,11 +19,13 @@ public sealed class Args
     readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
     readonly Dictionary<string, List<string>> _all = new(StringComparer.Ordinal);
     readonly Dictionary<string, Flag> _flags;
+    readonly string _command;
     public IReadOnlyList<string> Positionals { get; }
     public bool HelpRequested { get; }
 
     public Args(string command, IEnumerable<Flag> flags, string[] argv)
     {
+        _command = command;
         _flags = flags.ToDictionary(f => f.Name);
         var pos = new List<string>();
         for (int i = 0; i < argv.Length; i++)
@@ -55,6 +57,12 @@ public sealed class Args
             (_all.TryGetValue(name, out var list) ? list : _all[name] = []).Add(value);
         }
         Positionals = pos;
+    }
+
+    /// <summary>For commands that take no arguments: a stray one is a usage error, not silently ignored.</summary>
+    public void NoPositionals()
+    {
+        if (Positionals.Count > 0) throw new UsageException($"{_command}: unexpected argument '{Positionals[0]}' (see `harness {_command} --help`)");
     }
 
     public bool Has(string name) => _values.ContainsKey(name);

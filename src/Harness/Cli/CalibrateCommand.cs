@@ -31,6 +31,7 @@ public static class CalibrateCommand
     {
         var a = new Args("calibrate", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness calibrate [options]", "Measures the verdict rule's error rates and writes reports/calibration.{md,json}.", Flags)); return 0; }
+        a.NoPositionals();
         int seeds = a.Int("seeds", 20);
         if (seeds < 4) throw new UsageException("--seeds: expected at least 4 (the rule leaves one seed out and needs three)");
         var margins = a.String("margins")!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -26,6 +26,7 @@ public static class SnapshotCommand
     {
         var a = new Args("snapshot", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness snapshot [options]", "Verifies cached full-length runs against baselines/<profile>/<experiment>/ (writes received files on mismatch).", Flags)); return 0; }
+        a.NoPositionals();
         var ids = ReproduceCommand.List(a.String("experiments"));
         var experiments = ids is null ? Registry.Experiments : ids.Select(Registry.Experiment).ToArray();
         var cache = RunCache.Default();

@@ -1,6 +1,7 @@
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using MnistClaims.Torch;
+using MnistClaims.Common;
 
 namespace MnistClaims.Harness.Cli;
 
@@ -77,11 +78,29 @@ public static class TrainCommand
         return cfg;
     }
 
+    /// <summary>
+    /// A worker of <c>reproduce</c> (its scheduler's pid in the environment) stops when the scheduler is gone, even after
+    /// a kill -9 that gave the scheduler no chance to stop it, and removes the scheduler's temp config file it was given.
+    /// </summary>
+    static void WatchParent(string? configFile)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(Claims.Scheduler.ParentPidVar), out var parent)) return;
+        var watcher = new Thread(() =>
+        {
+            while (ProcessRunner.IsAlive(parent)) Thread.Sleep(500);
+            if (configFile is not null && Claims.Scheduler.ConfigOwner(configFile) == parent) AtomicFile.TryDelete(configFile);
+            Console.Error.WriteLine($"harness train: the scheduler (pid {parent}) is gone; stopping");
+            Environment.Exit(130);
+        }) { IsBackground = true, Name = "parent-watch" };
+        watcher.Start();
+    }
+
     public static int Run(string[] argv)
     {
         var a = new Args("train", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(HelpText); return 0; }
         if (a.Positionals.Count > 0) throw new UsageException($"train: unexpected argument '{a.Positionals[0]}'");
+        WatchParent(a.String("config"));
         var cfg = ConfigFrom(a);
         Devices.Resolve(cfg.Device);   // fails early, in one line, for cuda without CUDA
         var outDir = Path.GetFullPath(a.String("out") ?? Path.Combine(RepoPaths.Root is null ? "runs" : RepoPaths.Runs, $"{cfg.Hash}-s{cfg.Seed}"));

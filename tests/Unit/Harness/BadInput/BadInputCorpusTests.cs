@@ -115,6 +115,9 @@ public sealed class BadInputCorpusTests
     const int Usage = 2, Failure = 1;
     static readonly string[] Tiny = ["--max-steps", "3", "--epochs", "1"];
 
+    /// <summary>A claim whose experiments need training (not an exact claim about the data).</summary>
+    public static string TrainedClaim => Registry.Claims.First(c => Judge.ExperimentsOf([c]).Count > 0).Id;
+
     public static IEnumerable<BadCase> Cases()
     {
         // --- flags ---
@@ -141,6 +144,10 @@ public sealed class BadInputCorpusTests
         yield return new("flag: diff of a missing directory", Usage, s => A("diff", s.Run, s.At("nope")), s => A(s.At("nope"), "does not exist"));
         yield return new("flag: reproduce --jobs 0", Usage, _ => A("reproduce", "--jobs", "0"), _ => A("--jobs", "expected a positive integer"));
         yield return new("flag: reproduce --seed-list with a word", Usage, _ => A("reproduce", "--seed-list", "1,x"), _ => A("--seed-list", "'x'", "integer"));
+        yield return new("flag: stray argument to snapshot", Usage, s => A("snapshot", "extra", "--baselines", s.Baselines), _ => A("snapshot", "unexpected argument 'extra'"));
+        yield return new("flag: stray argument to reproduce", Usage, _ => A("reproduce", "000"), _ => A("reproduce", "unexpected argument '000'"));
+        yield return new("out: reproduce --out is a file, found before training", Failure, s => A("reproduce", "--claims", TrainedClaim, "--seeds", "4", "--alternative-seeds", "4", "--out", s.At("f.txt")),
+            s => A("--out", s.At("f.txt"), "not writable"), s => s.Write("f.txt", "x"));
         yield return new("flag: accept without an id", Usage, s => A("accept", "--baselines", s.Baselines), _ => A("one experiment id"));
 
         // --- configuration files ---

@@ -161,6 +161,27 @@ public sealed class FaultTests
     }
 
     [Test]
+    public void Kill_9_of_reproduce_stops_its_workers_and_they_remove_its_temp_config()
+    {
+        using var p = ProcessRunner.Start(Cli.Spec(_root, "reproduce", "--claims", BadInputCorpusTests.TrainedClaim, "--seeds", "4", "--alternative-seeds", "4", "--jobs", "1", "--out", At("reports")));
+        var marker = $"mnist-claims-{p.Id}-";
+        var clock = Stopwatch.StartNew();
+        while (Workers(marker).Length == 0 && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(90)) Thread.Sleep(100);
+        Assume.That(p.HasExited, Is.False, "reproduce ended before starting a worker");
+        var workers = Workers(marker);
+        ProcessRunner.Run("kill", ["-KILL", p.Id.ToString()], TimeSpan.FromSeconds(10));
+        p.WaitForExit(TimeSpan.FromSeconds(10));
+        clock.Restart();
+        while (workers.Any(ProcessRunner.IsAlive) && clock.Elapsed < TimeSpan.FromSeconds(15)) Thread.Sleep(100);
+        Assert.That(workers.Where(ProcessRunner.IsAlive), Is.Empty, "no orphaned worker");
+        Assert.That(Directory.GetFiles(Path.GetTempPath(), marker + "*"), Is.Empty, "no leaked temp config file");
+    }
+
+    static int[] Workers(string marker) => Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)).Select(int.Parse!)
+        .Where(pid => { try { return File.ReadAllText($"/proc/{pid}/cmdline").Contains(marker); } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } })
+        .ToArray();
+
+    [Test]
     public void Diff_exit_code_is_git_diff_exit_code()
     {
         Assert.That(Train(At("a")).ExitCode, Is.EqualTo(0));
