@@ -289,8 +289,15 @@ public static class SnapshotStore
         sb.Append($"Or re-run with {AcceptModes.EnvironmentVariable}={(creating ? "new" : "all")} (ignored when CI is set).\n");
     }
 
+    /// <summary>Removes what writers killed in this snapshot directory left (hidden <c>.tmp-</c> files of dead processes).</summary>
+    private static void CleanStale(SnapshotPaths paths)
+    {
+        foreach (var stale in AtomicFile.StaleTemps(paths.Directory).ToList()) AtomicFile.TryDelete(stale);
+    }
+
     private static void WriteVerified(SnapshotPaths paths, Table table)
     {
+        CleanStale(paths);
         ParquetFile.Write(paths.VerifiedParquet, table, BaselineWriteOptions);
         AtomicFile.WriteAllText(paths.VerifiedText, TableText.Render(table));
     }
@@ -298,6 +305,7 @@ public static class SnapshotStore
     /// <summary>Writes <paramref name="table"/> as the received snapshot at <paramref name="paths"/> (to be reviewed and accepted).</summary>
     public static void WriteReceived(SnapshotPaths paths, Table table)
     {
+        CleanStale(paths);
         ParquetFile.Write(paths.ReceivedParquet, table, BaselineWriteOptions);
         AtomicFile.WriteAllText(paths.ReceivedText, TableText.Render(table));
     }

@@ -11,7 +11,8 @@ public static class Cli
 
     public static ProcessSpec Spec(string sandbox, params string[] args)
     {
-        var (exe, prefix) = HarnessProcess.Command();
+        // MNIST_CLAIMS_TEST_HARNESS=<harness.dll> runs the corpus against another build (e.g. an older commit's, to see it fail).
+        var (exe, prefix) = Environment.GetEnvironmentVariable("MNIST_CLAIMS_TEST_HARNESS") is { Length: > 0 } dll ? ("dotnet", new[] { dll }) : HarnessProcess.Command();
         return new ProcessSpec(exe, [.. prefix, .. args])
         {
             WorkingDirectory = sandbox,

@@ -210,6 +210,17 @@ public sealed class FaultTests
     }
 
     [Test]
+    public void Snapshot_writes_remove_temp_files_that_killed_writers_left()
+    {
+        var paths = new SnapshotPaths(At("bl", "p", "exp"), "epochs");
+        Directory.CreateDirectory(paths.Directory);
+        var stale = Path.Combine(paths.Directory, ".epochs.received.parquet.tmp-4194305-0123456789abcdef");
+        File.WriteAllText(stale, "half");
+        SnapshotStore.WriteReceived(paths, Epochs);
+        Assert.That(File.Exists(stale), Is.False);
+    }
+
+    [Test]
     public void Accept_is_all_or_nothing_per_experiment()
     {
         var root = At("bl");
