@@ -53,7 +53,6 @@ public sealed class RunLock : IDisposable
 
     static string? ReadPid(string lockFile)
     {
-        // A read of the holder's file; it may fail while the lock is held (the caller then names the lock file only).
         using var fs = new FileStream(lockFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var r = new StreamReader(fs);
         return r.ReadLine()?.Trim();
@@ -63,7 +62,10 @@ public sealed class RunLock : IDisposable
     {
         try
         {
-            var pid = ReadPid(lockFile);
+            // .NET takes a shared flock for every read, which the holder's exclusive one refuses: read it through cat.
+            string? pid;
+            try { pid = ReadPid(lockFile); }
+            catch (IOException) { pid = ProcessRunner.TryOutput("cat", [lockFile], TimeSpan.FromSeconds(5))?.Trim(); }
             return int.TryParse(pid, out var p) && ProcessRunner.IsAlive(p) ? $"pid {p}, lock {lockFile}" : $"lock {lockFile}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"lock {lockFile}"; }

@@ -81,7 +81,7 @@ public sealed class FaultTests
         var one = first.Result();
         Assert.That(one.ExitCode, Is.EqualTo(0), one.Tail());
         Assert.That(second.ExitCode, Is.EqualTo(1), second.Tail());
-        Assert.That(second.StdErr, Does.Contain(outDir).And.Contain("another process is writing"));
+        Assert.That(second.StdErr, Does.Contain(outDir).And.Contain("another process is writing").And.Contain($"pid {first.Id}"));
         Assert.That(second.StdOut, Does.Not.Contain("training"), "refused before training");
         AssertCompleteRun(outDir, 7);
     }
