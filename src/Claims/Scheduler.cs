@@ -67,6 +67,8 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
                     r.Proc.Dispose();
                     Common.AtomicFile.TryDelete(r.ConfigFile);
                     finished++; done += r.Job.Cost;
+                    if (result.ExitCode != 0 && result.StdErr.Contains(RunLock.Refusal, StringComparison.Ordinal))
+                        result = AwaitOtherWriter(r.Job, result, cancel);
                     if (result.ExitCode != 0)
                         failures.Add($"{r.Job.Experiment.Id} seed {r.Job.Config.Seed}: exit {result.ExitCode}: {result.Tail()}");
                     var elapsed = clock.Elapsed;
@@ -85,6 +87,19 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
             }
         }
         if (failures.Count > 0) throw new Common.ProcessFailedException($"training failed for {failures.Count} run(s): " + string.Join("; ", failures));
+    }
+
+    /// <summary>
+    /// The worker was refused because another process (say a second <c>reproduce</c> sharing the cache) is writing this
+    /// very run: wait for that writer, then the run it wrote is this job's result (a success when it is complete).
+    /// </summary>
+    ProcessResult AwaitOtherWriter(RunJob job, ProcessResult refused, CancellationToken cancel)
+    {
+        log.WriteLine($"  {job.Experiment.Id} seed {job.Config.Seed}: another process is training it; waiting for that run");
+        while (RunLock.IsHeld(job.OutDir)) { cancel.ThrowIfCancellationRequested(); cancel.WaitHandle.WaitOne(500); }
+        return RunStore.TryReadAll(job.OutDir, out var run, out var why) && run!.Manifest.ConfigHash == job.Config.Hash && run.Manifest.Seed == job.Config.Seed
+            ? refused with { ExitCode = 0 }
+            : refused with { StdErr = $"{refused.StdErr.Trim()}; after that writer finished: {why ?? "a run of another configuration"}" };
     }
 
     RunningProcess Start(RunJob job, string cfgPath)

@@ -16,6 +16,9 @@ public sealed class RunLock : IDisposable
 
     RunLock(string lockFile, FileStream stream) { LockFile = lockFile; _stream = stream; }
 
+    /// <summary>The words of the refusal, which a scheduler recognises in a worker's error.</summary>
+    public const string Refusal = "another process is writing this run";
+
     public static string LockFileFor(string runDirectory)
     {
         var full = Path.GetFullPath(runDirectory).TrimEnd(Path.DirectorySeparatorChar);
@@ -40,7 +43,7 @@ public sealed class RunLock : IDisposable
         catch (UnauthorizedAccessException e) { throw new IOException($"{parent}: not writable, cannot write a run there ({e.Message})", e); }
         catch (IOException e) when (File.Exists(lockFile) && !IsReadOnlyFs(e))
         {
-            throw new IOException($"{Path.GetFullPath(runDirectory)}: another process is writing this run ({Holder(lockFile)}); one writer per run directory", e);
+            throw new IOException($"{Path.GetFullPath(runDirectory)}: {Refusal} ({Holder(lockFile)}); one writer per run directory", e);
         }
         catch (IOException e) { throw new IOException($"{parent}: not writable, cannot write a run there ({e.Message})", e); }
         fs.SetLength(0);

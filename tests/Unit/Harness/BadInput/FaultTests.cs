@@ -87,6 +87,25 @@ public sealed class FaultTests
     }
 
     [Test]
+    public void A_scheduler_whose_run_another_process_is_writing_waits_for_it_instead_of_failing()
+    {
+        var e = MnistClaims.Claims.Registry.Experiments[0];
+        var cfg = new TrainConfig { MaxSteps = 400, Epochs = 1 };   // long enough that the other writer still holds the lock
+        var outDir = At("cache", "entry");
+        var cfgFile = At("cfg.json");
+        File.WriteAllText(cfgFile, cfg.ToCanonicalJson());
+        using var other = ProcessRunner.Start(Cli.Spec(_root, "train", "--config", cfgFile, "--out", outDir));
+        var clock = Stopwatch.StartNew();
+        while (!RunLock.IsHeld(outDir) && !other.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+        Assume.That(other.HasExited, Is.False, "the other writer finished before the scheduler started");
+        var log = new StringWriter();
+        new MnistClaims.Claims.Scheduler(1, Cli.DataDir, log).Run([new MnistClaims.Claims.RunJob(e, cfg, outDir)]);
+        Assert.That(log.ToString(), Does.Contain("waiting for that run"));
+        Assert.That(other.Result().ExitCode, Is.EqualTo(0));
+        AssertCompleteRun(outDir, 1);
+    }
+
+    [Test]
     public void The_run_lock_is_exclusive_released_on_dispose_and_a_dead_holders_file_is_taken_over()
     {
         var dir = At("x", "run");
