@@ -282,6 +282,7 @@ public static class MnistFiles
         ArgumentNullException.ThrowIfNull(sources);
         log ??= _ => { };
         var dir = ResolveDataDir(dataDir);
+        if (File.Exists(dir)) throw new IOException($"{dir}: is a file, expected the MNIST data directory (--data-dir or ${DataDirEnvVar})");
         Directory.CreateDirectory(dir);
 
         var missing = new List<MnistFile>();

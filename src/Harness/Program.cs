@@ -39,13 +39,42 @@ public static class Program
         {
             return cmd.Run(argv[1..]);
         }
-        catch (UsageException e) { Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}"); return 2; }
-        catch (Core.Training.ConfigException e) { Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}"); return 2; }
-        catch (TorchException e) { Console.Error.WriteLine($"harness {cmd.Name}: libtorch error: {e.Message}"); return 1; }
-        catch (Exception e) when (e is IOException or InvalidDataException or DllNotFoundException or UnauthorizedAccessException or KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (Classify(e) is { } code)
         {
-            Console.Error.WriteLine($"harness {cmd.Name}: {e.Message}");
-            return 1;
+            Console.Error.WriteLine($"harness {cmd.Name}: {OneLine(e)}");
+            return code;
         }
+        catch (Exception e)
+        {
+            // Not an expected failure: a bug. The one case that prints a stack trace.
+            Console.Error.WriteLine($"harness {cmd.Name}: internal error (a bug, please report it): {e}");
+            return ExitBug;
+        }
+    }
+
+    /// <summary>Exit codes (README, "Exit codes"): 0 success, 1 a failure or a mismatch, 2 a usage error, 70 a bug, 130 interrupted.</summary>
+    public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitBug = 70, ExitInterrupted = 130;
+
+    /// <summary>
+    /// The one error boundary: every expected failure (bad flags and configuration files, bad or damaged data, run
+    /// records, baselines and received files, I/O and process failures) becomes one line and a documented exit code;
+    /// null for anything else, which is a bug.
+    /// </summary>
+    internal static int? Classify(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } ag => Classify(ag.InnerException!),
+        OperationCanceledException => ExitInterrupted,
+        UsageException or Core.Training.ConfigException => ExitUsage,
+        TorchException or Storage.Parquet.ParquetFormatException or Snapshots.SnapshotMismatchException => ExitFailure,
+        IOException or InvalidDataException or DllNotFoundException or UnauthorizedAccessException or KeyNotFoundException
+            or ArgumentException or System.Text.Json.JsonException => ExitFailure,
+        _ => null,
+    };
+
+    static string OneLine(Exception e)
+    {
+        if (e is AggregateException { InnerExceptions.Count: 1 } ag) return OneLine(ag.InnerException!);
+        var msg = e is TorchException ? $"libtorch error: {e.Message}" : e is OperationCanceledException ? "interrupted" : e.Message;
+        return string.Join(" ", msg.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

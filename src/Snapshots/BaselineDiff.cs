@@ -207,6 +207,10 @@ public static class BaselineDiff
         return new DiffReport(dirA, dirB, rows, compared);
     }
 
+    /// <summary>The tables a diff side offers (after <paramref name="only"/>, when given): 0 means there is nothing to compare.</summary>
+    public static int TableCount(string dir, IReadOnlyCollection<string>? only = null) =>
+        Collect(dir, out _).Keys.Count(k => only is null || only.Contains(k.Table));
+
     private static DiffRow CompareMetric(string exp, string table, string metric, Table ta, Table tb, Tolerance t, ToleranceSet tol)
     {
         var ca = ta[metric];

@@ -156,6 +156,18 @@ public static class SnapshotStore
             return new VerifyResult(VerifyStatus.Mismatch, sb.ToString(), paths, null);
         }
 
+        // The text rendering is what reviewers read: it must say what the Parquet holds.
+        string? text = File.Exists(paths.VerifiedText) ? File.ReadAllText(paths.VerifiedText) : null;
+        if (text != TableText.Render(verified))
+        {
+            WriteReceived(paths, received);
+            var sb = new StringBuilder($"Snapshot {label}: {paths.VerifiedText} {(text is null ? "is missing" : "does not match its Parquet file (hand-edited or stale)")}; " +
+                $"expected the rendering of {paths.VerifiedParquet}.\nReceived written to {paths.ReceivedParquet}\n");
+            AppendAcceptHelp(sb, experimentId, profile, creating: false);
+            return new VerifyResult(VerifyStatus.Mismatch, sb.ToString(), paths,
+                new ComparisonResult(name, new[] { new Mismatch(MismatchKind.MissingBaseline, name, "(text)", "", text is null ? "(missing)" : "(differs)", "(rendering of the verified Parquet)", null, null, ChangeVerdict.Changed) }));
+        }
+
         var comparison = SnapshotComparer.Compare(verified, received, tol, name);
         if (comparison.IsMatch)
         {
@@ -182,9 +194,35 @@ public static class SnapshotStore
         return new VerifyResult(VerifyStatus.Mismatch, msg.ToString(), paths, comparison);
     }
 
+    /// <summary>Where the time of the last verification run of a profile is kept (not committed; see .gitignore).</summary>
+    public static string VerificationStampFile(string baselinesRoot, string profile) => Path.Combine(baselinesRoot, profile, ".last-verification");
+
+    /// <summary>Records that a verification run of <paramref name="profile"/> starts now: received files older than this are stale.</summary>
+    public static DateTime MarkVerificationRun(string baselinesRoot, string profile)
+    {
+        ValidateSegment(profile, nameof(profile));
+        var now = DateTime.UtcNow;
+        AtomicFile.WriteAllText(VerificationStampFile(baselinesRoot, profile), now.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        return now;
+    }
+
+    /// <summary>The start of the last verification run of <paramref name="profile"/>, or null when none was recorded.</summary>
+    public static DateTime? LastVerificationRun(string baselinesRoot, string profile)
+    {
+        var f = VerificationStampFile(baselinesRoot, profile);
+        if (!File.Exists(f)) return null;
+        var text = File.ReadAllText(f).Trim();
+        return DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var t)
+            ? t.ToUniversalTime()
+            : throw new InvalidDataException($"{f}: expected an ISO 8601 time (the last verification run), got '{text}'");
+    }
+
     /// <summary>
-    /// Moves every *.received.* file to *.verified.* (atomic rename within the directory) for one experiment, or for all
-    /// experiments of the profile when <paramref name="experimentIdOrNull"/> is null.
+    /// Accepts every *.received.parquet of one experiment, or of all experiments of the profile when
+    /// <paramref name="experimentIdOrNull"/> is null. All or nothing per experiment: every received file is read and
+    /// checked first (a damaged one, or one older than the last verification run of the profile, is an error naming it
+    /// and nothing of that experiment changes). The verified text is rendered from the Parquet now; a received
+    /// <c>.txt</c> is never copied (a hand edit cannot become a baseline).
     /// </summary>
     public static AcceptResult Accept(string baselinesRoot, string profile, string? experimentIdOrNull)
     {
@@ -198,23 +236,30 @@ public static class SnapshotStore
             expDirs = new[] { Path.Combine(profileDir, experimentIdOrNull) };
         }
         else expDirs = Directory.Exists(profileDir) ? Directory.GetDirectories(profileDir).OrderBy(d => d, StringComparer.Ordinal) : Array.Empty<string>();
+        var stamp = LastVerificationRun(baselinesRoot, profile);
 
         var accepted = new List<AcceptedSnapshot>();
         foreach (var dir in expDirs)
         {
             if (!Directory.Exists(dir)) continue;
             var exp = Path.GetFileName(dir);
+            // 1. Check everything before changing anything.
+            var pending = new List<(SnapshotPaths Paths, Table Table)>();
             foreach (var rec in Directory.GetFiles(dir, "*.received.parquet").OrderBy(f => f, StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(rec)[..^".received.parquet".Length];
-                var paths = new SnapshotPaths(dir, name);
+                if (stamp is { } t && File.GetLastWriteTimeUtc(rec) < t)
+                    throw new InvalidDataException($"{rec}: older than the last verification run of profile {profile} ({t:O}), so stale; rerun `harness snapshot` (or the tests) and review the new received files");
+                pending.Add((new SnapshotPaths(dir, name), ParquetFile.Read(rec)));
+            }
+            // 2. Then accept them all.
+            foreach (var (paths, table) in pending)
+            {
                 bool had = File.Exists(paths.VerifiedParquet);
-                // Validate before replacing the verified file.
-                var table = ParquetFile.Read(paths.ReceivedParquet);
-                if (!File.Exists(paths.ReceivedText)) AtomicFile.WriteAllText(paths.ReceivedText, TableText.Render(table));
                 File.Move(paths.ReceivedParquet, paths.VerifiedParquet, overwrite: true);
-                File.Move(paths.ReceivedText, paths.VerifiedText, overwrite: true);
-                accepted.Add(new AcceptedSnapshot(profile, exp, name, paths.VerifiedParquet, had));
+                AtomicFile.WriteAllText(paths.VerifiedText, TableText.Render(table));
+                File.Delete(paths.ReceivedText);
+                accepted.Add(new AcceptedSnapshot(profile, exp, paths.Name, paths.VerifiedParquet, had));
             }
         }
         string scope = experimentIdOrNull == null ? $"profile {profile}" : $"{experimentIdOrNull} (profile {profile})";
@@ -244,8 +289,15 @@ public static class SnapshotStore
         sb.Append($"Or re-run with {AcceptModes.EnvironmentVariable}={(creating ? "new" : "all")} (ignored when CI is set).\n");
     }
 
+    /// <summary>Removes what writers killed in this snapshot directory left (hidden <c>.tmp-</c> files of dead processes).</summary>
+    private static void CleanStale(SnapshotPaths paths)
+    {
+        foreach (var stale in AtomicFile.StaleTemps(paths.Directory).ToList()) AtomicFile.TryDelete(stale);
+    }
+
     private static void WriteVerified(SnapshotPaths paths, Table table)
     {
+        CleanStale(paths);
         ParquetFile.Write(paths.VerifiedParquet, table, BaselineWriteOptions);
         AtomicFile.WriteAllText(paths.VerifiedText, TableText.Render(table));
     }
@@ -253,6 +305,7 @@ public static class SnapshotStore
     /// <summary>Writes <paramref name="table"/> as the received snapshot at <paramref name="paths"/> (to be reviewed and accepted).</summary>
     public static void WriteReceived(SnapshotPaths paths, Table table)
     {
+        CleanStale(paths);
         ParquetFile.Write(paths.ReceivedParquet, table, BaselineWriteOptions);
         AtomicFile.WriteAllText(paths.ReceivedText, TableText.Render(table));
     }

@@ -26,16 +26,28 @@ public sealed class RunCache(string root)
     static string EntryName(string hash, long seed) => $"{hash}-s{seed.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>True when a complete run of <paramref name="cfg"/> is cached (its manifest and table files; nothing is read).</summary>
-    public bool Contains(string experimentId, TrainConfig cfg) =>
-        RunStore.IsComplete(PathFor(experimentId, cfg), out var m, out _) && m!.ConfigHash == cfg.Hash && m.Seed == cfg.Seed;
+    public bool Contains(string experimentId, TrainConfig cfg) => TryLoad(experimentId, cfg, out _, out _);
 
     /// <summary>The cached run of <paramref name="cfg"/>; false for a missing, stale or damaged entry (which is retrained, never trusted).</summary>
-    public bool TryLoad(string experimentId, TrainConfig cfg, out RunRecord run)
+    public bool TryLoad(string experimentId, TrainConfig cfg, out RunRecord run) => TryLoad(experimentId, cfg, out run, out _);
+
+    /// <summary>
+    /// As <see cref="TryLoad(string, TrainConfig, out RunRecord)"/>, with why an entry is not usable (null when there is
+    /// none at all). Every table is read in full, so a truncated or corrupt entry is found here, not by a later reader.
+    /// </summary>
+    public bool TryLoad(string experimentId, TrainConfig cfg, out RunRecord run, out string? why)
     {
-        run = null!;
+        run = null!; why = null;
         var dir = PathFor(experimentId, cfg);
-        if (!RunStore.IsComplete(dir, out var m, out _) || m!.ConfigHash != cfg.Hash || m.Seed != cfg.Seed) return false;
-        run = RunStore.Read(dir);
+        if (!Directory.Exists(dir)) return false;
+        if (RunLock.IsHeld(dir)) { why = $"{dir}: being written by another process"; return false; }
+        if (!RunStore.TryReadAll(dir, out var r, out why)) return false;
+        if (r!.Manifest.ConfigHash != cfg.Hash || r.Manifest.Seed != cfg.Seed)
+        {
+            why = $"{dir}: manifest is for config {r.Manifest.ConfigHash} seed {r.Manifest.Seed}, expected {cfg.Hash} seed {cfg.Seed}";
+            return false;
+        }
+        run = r;
         return true;
     }
 
@@ -58,8 +70,11 @@ public sealed class RunCache(string root)
     public RunRecord GetOrTrain(string experimentId, TrainConfig cfg, MnistData data, ITrainObserver? observer = null)
     {
         if (TryLoad(experimentId, cfg, out var cached)) return cached;
+        var dir = PathFor(experimentId, cfg);
+        using var _ = RunLock.Acquire(dir);   // one writer per entry; fails naming the other writer
+        RunStore.CheckTarget(dir, overwrite: true);
         var result = new Trainer(data).Run(cfg, observer);
         var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: experimentId);
-        return RunStore.Write(PathFor(experimentId, cfg), result, manifest, overwrite: true);
+        return RunStore.Write(dir, result, manifest, overwrite: true);
     }
 }

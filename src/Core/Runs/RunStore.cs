@@ -11,15 +11,17 @@ public static class RunStore
 
     /// <summary>
     /// Writes a run directory atomically: everything goes to a sibling temp directory that is renamed into place at the
-    /// end, so a crash never leaves half a run. An existing run is never replaced unless <paramref name="overwrite"/> is set.
+    /// end, so a crash never leaves half a run. An existing run is never replaced unless <paramref name="overwrite"/> is set,
+    /// and a directory that holds anything but a run's files is never replaced at all (see <see cref="CheckTarget"/>).
+    /// Callers hold the directory's <see cref="RunLock"/> from before training until this returns.
     /// </summary>
     public static RunRecord Write(string directory, RunResult result, Manifest manifest, bool overwrite = false)
     {
         directory = Path.GetFullPath(directory);
-        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !overwrite)
-            throw new IOException($"{directory} already holds a run; choose another --out or pass --overwrite");
+        CheckTarget(directory, overwrite);
         var parent = Path.GetDirectoryName(directory)!;
         Directory.CreateDirectory(parent);
+        CleanStale(parent);
         var tmp = AtomicFile.TempPathFor(directory);
         Directory.CreateDirectory(tmp);
         try
@@ -50,6 +52,58 @@ public static class RunStore
             AtomicFile.TryDelete(tmp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Throws unless a run may be written to <paramref name="directory"/>: it is absent or empty, or it is a run directory
+    /// (nothing in it but manifest.json and the table files, complete or damaged) and <paramref name="overwrite"/> is set.
+    /// A non-empty directory that is not a run is never replaced, with or without overwrite.
+    /// </summary>
+    public static void CheckTarget(string directory, bool overwrite)
+    {
+        directory = Path.GetFullPath(directory);
+        if (File.Exists(directory)) throw new IOException($"{directory}: is a file, expected a run directory to write");
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return;
+        if (!IsRunLayout(directory, out var foreign))
+            throw new IOException($"{directory}: not a run directory ({foreign} is not a run file); --overwrite only ever replaces a run directory, choose another --out");
+        if (!overwrite) throw new IOException($"{directory}: already holds a run; choose another --out or pass --overwrite");
+    }
+
+    /// <summary>True when every entry of <paramref name="directory"/> is a run file (manifest.json or a table's Parquet file).</summary>
+    public static bool IsRunLayout(string directory, out string? foreign)
+    {
+        foreign = null;
+        var allowed = RunTables.All.Select(t => t + ".parquet").Append(ManifestFile).ToHashSet(StringComparer.Ordinal);
+        foreach (var e in Directory.EnumerateFileSystemEntries(directory))
+            if (Directory.Exists(e) || !allowed.Contains(Path.GetFileName(e))) { foreign = e; return false; }
+        return true;
+    }
+
+    /// <summary>Removes the hidden <c>.tmp-</c>/<c>.old-</c> directories and files that killed writers left in <paramref name="directory"/>.</summary>
+    public static int CleanStale(string directory)
+    {
+        int n = 0;
+        foreach (var stale in AtomicFile.StaleTemps(directory).ToList()) { AtomicFile.TryDelete(stale); n++; }
+        return n;
+    }
+
+    /// <summary>
+    /// Reads every table of <paramref name="directory"/> in full: false (with the reason, naming the file) for a missing
+    /// manifest or table, or a table that does not parse. What the cache uses before trusting an entry.
+    /// </summary>
+    public static bool TryReadAll(string directory, out RunRecord? run, out string? why)
+    {
+        run = null;
+        if (!IsComplete(directory, out var manifest, out why)) return false;
+        var tables = new Dictionary<string, Table>();
+        foreach (var t in RunTables.All)
+        {
+            var file = Path.Combine(directory, t + ".parquet");
+            try { tables[t] = ParquetFile.Read(file); }
+            catch (Exception e) when (e is ParquetFormatException or IOException or UnauthorizedAccessException) { why = e.Message; return false; }
+        }
+        run = new RunRecord(Path.GetFullPath(directory), manifest!, tables);
+        return true;
     }
 
     /// <summary>True when <paramref name="directory"/> has a manifest (it may still be damaged; see <see cref="IsComplete"/>).</summary>

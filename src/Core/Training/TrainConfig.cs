@@ -73,6 +73,8 @@ public sealed record TrainConfig
             if (!ok) throw new ConfigException(field, $"expected {expected}, got {Convert.ToString(got, CultureInfo.InvariantCulture)}");
         }
         try { MlpSpec.ParseSizes(Arch); } catch (ArgumentException e) { throw new ConfigException("arch", e.Message); }
+        // The written form is hashed: one model, one spelling (784-128-10, not 784x128,10 or 0784-128-10).
+        Need(string.Join("-", MlpSpec.ParseSizes(Arch)) == Arch, "arch", "widths joined by '-' with no spaces, signs or leading zeros, e.g. 784-128-10", Arch);
         Need(MlpSpec.ParseSizes(Arch)[0] == 784, "arch", "an input width of 784 (28x28 MNIST pixels)", Arch);
         Need(MlpSpec.ParseSizes(Arch)[^1] == 10, "arch", "an output width of 10 (MNIST classes)", Arch);
         Need(Models.Activations.TryParse(Activation, out _), "activation", "one of " + string.Join(", ", Models.Activations.CanonicalNames), Activation);
@@ -159,6 +161,59 @@ public sealed record TrainConfig
     public static TrainConfig FromJson(string json) =>
         JsonSerializer.Deserialize<TrainConfig>(json, JsonOptions) ?? throw new ConfigException("config", "empty JSON");
 
+    static readonly Dictionary<string, Type> KeyTypes = typeof(TrainConfig).GetProperties()
+        .Where(p => p.CanWrite && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), true).Length == 0)
+        .ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), p => p.PropertyType, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A configuration file (<c>--config</c>), strictly: a JSON object whose keys are configuration keys exactly as in
+    /// <c>config_json</c> (case-sensitive), each of its key's type, and the result valid (<see cref="Validate"/>). Every
+    /// failure is a <see cref="ConfigException"/> whose one-line message names <paramref name="file"/> and the key.
+    /// </summary>
+    public static TrainConfig FromConfigFile(string json, string file)
+    {
+        if (string.IsNullOrWhiteSpace(json)) throw new ConfigException("config", "empty file; expected a JSON object of configuration keys", file);
+        JsonNode? root;
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false }); }
+        catch (JsonException e) { throw new ConfigException("config", $"not valid JSON ({e.Message.ReplaceLineEndings(" ")})", file); }
+        if (root is not JsonObject obj) throw new ConfigException("config", $"expected a JSON object of configuration keys, got {(root is null ? "null" : root.GetValueKind().ToString().ToLowerInvariant())}", file);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        IEnumerable<KeyValuePair<string, JsonNode?>> props;
+        try { props = obj.ToList(); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new ConfigException("config", $"duplicate key ({e.Message.ReplaceLineEndings(" ")})", file); }
+        foreach (var (key, value) in props)
+        {
+            if (!seen.Add(key)) throw new ConfigException(key, "duplicate key", file);
+            if (!KeyTypes.TryGetValue(key, out var type))
+            {
+                var near = Keys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase) || string.Equals(k.Replace("_", ""), key.Replace("-", "").Replace("_", ""), StringComparison.OrdinalIgnoreCase));
+                throw new ConfigException(key, near is null
+                    ? $"unknown key; expected one of {string.Join(", ", Keys)}"
+                    : $"unknown key (keys are case-sensitive snake_case: did you mean '{near}'?)", file);
+            }
+            string expected = type == typeof(string) ? "a string" : type == typeof(bool) ? "true or false" : type == typeof(double) ? "a number" : "an integer";
+            string got = value is null ? "null" : value.ToJsonString();
+            if (value is null) throw new ConfigException(key, $"expected {expected}, got null", file);
+            var kind = value.GetValueKind();
+            bool kindOk = type == typeof(string) ? kind == JsonValueKind.String
+                : type == typeof(bool) ? kind is JsonValueKind.True or JsonValueKind.False
+                : kind == JsonValueKind.Number;
+            if (!kindOk) throw new ConfigException(key, $"expected {expected}, got {got}", file);
+            try { _ = value.Deserialize(type, JsonOptions); }
+            catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidOperationException)
+            {
+                bool integral = value is JsonValue v && v.TryGetValue<double>(out var d) && Math.Floor(d) == d;
+                throw new ConfigException(key, $"expected {expected}{(integral ? $" in the range of a {(type == typeof(int) ? "32" : "64")}-bit integer" : "")}, got {got}", file);
+            }
+        }
+        TrainConfig cfg;
+        try { cfg = obj.Deserialize<TrainConfig>(JsonOptions)!; }
+        catch (JsonException e) { throw new ConfigException("config", $"not a configuration ({e.Message.ReplaceLineEndings(" ")})", file); }
+        try { cfg.Validate(); }
+        catch (ConfigException e) { throw new ConfigException(e.Field.Replace('-', '_'), e.Detail, file); }
+        return cfg;
+    }
+
     /// <summary>SHA-256 (first 16 hex digits) of the canonical JSON without the seed.</summary>
     [JsonIgnore] public string Hash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToCanonicalJson(includeSeed: false))))[..16];
 
@@ -171,8 +226,19 @@ public sealed record TrainConfig
     };
 }
 
-/// <summary>An invalid configuration value; <see cref="Field"/> is the CLI flag / JSON field name.</summary>
-public sealed class ConfigException(string field, string message) : Exception($"--{field}: {message}")
+/// <summary>
+/// An invalid configuration value; <see cref="Field"/> is the CLI flag / JSON field name. With a <c>file</c> (a
+/// <c>--config</c> file) the message names the file and the key instead of the flag.
+/// </summary>
+public sealed class ConfigException : Exception
 {
-    public string Field { get; } = field;
+    public ConfigException(string field, string message) : base($"--{field}: {message}") { Field = field; Detail = message; }
+    public ConfigException(string field, string message, string file)
+        : base(field == "config" ? $"{file}: {message}" : $"{file}: key '{field}': {message}") { Field = field; Detail = message; File = file; }
+
+    public string Field { get; }
+    /// <summary>What was expected and what was given, without the flag or file.</summary>
+    public string Detail { get; }
+    /// <summary>The configuration file the value came from, or null for a flag.</summary>
+    public string? File { get; }
 }

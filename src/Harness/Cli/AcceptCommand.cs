@@ -10,7 +10,7 @@ public static class AcceptCommand
     static readonly Flag[] Flags =
     [
         new("all", null, "accept every received snapshot of the profile"),
-        new("profile", "NAME", "hardware profile (default: this machine's)"),
+        new("profile", "NAME", "hardware profile (default: the one the default engine writes for the experiment on this machine)"),
         new("verdicts", null, "accept received claim verdicts (baselines/<profile>/verdicts-*.received.json) instead of metric snapshots"),
         new("baselines", "DIR", "baselines root (default: baselines/ in the repository)"),
     ];
@@ -27,7 +27,7 @@ public static class AcceptCommand
         var root = a.String("baselines") ?? RepoPaths.Baselines;
         if (a.Switch("verdicts"))
         {
-            var profiles = a.Positionals.Count > 0 ? a.Positionals : [a.String("profile") ?? HardwareProfile.Current(), "any"];
+            var profiles = a.Positionals.Count > 0 ? a.Positionals : [a.String("profile") ?? HardwareProfile.For(Claims.Registry.Experiments[0].ForSeed(1)), "any"];
             int n = 0;
             foreach (var p in profiles)
                 foreach (var file in Directory.Exists(Path.Combine(root, p)) ? Directory.GetFiles(Path.Combine(root, p), "verdicts-*.received.json") : [])
@@ -39,13 +39,18 @@ public static class AcceptCommand
             if (n == 0) Console.Out.WriteLine("nothing to accept: no verdicts-*.received.json files");
             return 0;
         }
-        var profile = a.String("profile") ?? HardwareProfile.Current();
         string? id = a.Switch("all") ? null
             : a.Positionals.Count == 1 ? a.Positionals[0]
             : throw new UsageException("accept: give one experiment id, or --all, or --verdicts");
+        if (a.Switch("all") && a.Positionals.Count > 0) throw new UsageException($"accept: --all takes no experiment id, got '{a.Positionals[0]}'");
         if (id is not null) Claims.Registry.Experiment(id);   // a typo is an error naming the id, not a silent no-op
-        var result = SnapshotStore.Accept(root, profile, id);
-        Console.Out.Write(result.Message);
+        // Default: the profile the default engine writes for the experiment (what `snapshot` and the tests verify),
+        // for --all each experiment's own.
+        string[] targets = a.String("profile") is { } given ? [given]
+            : id is not null ? [HardwareProfile.For(Claims.Registry.Experiment(id).ForSeed(1))]
+            : Claims.Registry.Experiments.Select(e => HardwareProfile.For(e.ForSeed(1))).Distinct().ToArray();
+        foreach (var profile in targets)
+            Console.Out.Write(SnapshotStore.Accept(root, profile, id).Message);
         return 0;
     }
 }

@@ -19,11 +19,13 @@ public sealed class Args
     readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
     readonly Dictionary<string, List<string>> _all = new(StringComparer.Ordinal);
     readonly Dictionary<string, Flag> _flags;
+    readonly string _command;
     public IReadOnlyList<string> Positionals { get; }
     public bool HelpRequested { get; }
 
     public Args(string command, IEnumerable<Flag> flags, string[] argv)
     {
+        _command = command;
         _flags = flags.ToDictionary(f => f.Name);
         var pos = new List<string>();
         for (int i = 0; i < argv.Length; i++)
@@ -41,15 +43,26 @@ public sealed class Args
                 if (value is not null && !bool.TryParse(value, out _)) throw new UsageException($"--{name}: is a switch, expected no value or true/false, got '{value}'");
                 value ??= "true";
             }
+            else if (value is not null && value.Length == 0) throw new UsageException($"--{name}: empty value, expected {flag.Value}");
             else if (value is null)
             {
                 if (i + 1 >= argv.Length) throw new UsageException($"--{name}: missing value ({flag.Value})");
+                // A value never starts with "--": `--out --overwrite` is a missing value, not a directory named --overwrite
+                // (write --out=--x for such a name). Negative numbers (-0.1) start with one dash and stay values.
+                if (argv[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new UsageException($"--{name}: missing value ({flag.Value}), got the flag {argv[i + 1]}");
                 value = argv[++i];
             }
             _values[name] = value;
             (_all.TryGetValue(name, out var list) ? list : _all[name] = []).Add(value);
         }
         Positionals = pos;
+    }
+
+    /// <summary>For commands that take no arguments: a stray one is a usage error, not silently ignored.</summary>
+    public void NoPositionals()
+    {
+        if (Positionals.Count > 0) throw new UsageException($"{_command}: unexpected argument '{Positionals[0]}' (see `harness {_command} --help`)");
     }
 
     public bool Has(string name) => _values.ContainsKey(name);

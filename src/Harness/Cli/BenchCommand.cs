@@ -46,6 +46,7 @@ public static class BenchCommand
     {
         var a = new Args("bench", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness bench [options]", "Prints training throughput of the fused and libtorch engines vs plain PyTorch, and memory flatness.", Flags)); return 0; }
+        a.NoPositionals();
         var batches = a.PositiveInts("batches");
         var budgets = a.PositiveInts("threads");
         int steps = a.Int("steps", 2000), repeats = a.Int("repeats", 3);

@@ -32,6 +32,7 @@ public static class CalibrateCommand
     {
         var a = new Args("calibrate", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness calibrate [options]", "Measures the verdict rule's error rates and writes reports/calibration.{md,json}.", Flags)); return 0; }
+        a.NoPositionals();
         int seeds = a.Int("seeds", 20);
         if (seeds < 4) throw new UsageException("--seeds: expected at least 4 (the rule leaves one seed out and needs three)");
         var margins = a.String("margins")!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -52,7 +53,7 @@ public static class CalibrateCommand
         var seedList = Enumerable.Range(1, seeds).Select(i => (long)i).ToArray();
         var experiments = Registry.CalibrationSets.SelectMany(s => s.Experiments).Distinct().Select(Registry.Experiment).ToArray();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
-        if (train) new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config));
+        if (train) Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config), cancel));
         // Without training, each experiment contributes the seeds 1..k it has in the cache (k >= 4); each document is
         // calibrated at the largest N all its experiments share (the report states it).
         var runs = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<RunRecord>)seedList

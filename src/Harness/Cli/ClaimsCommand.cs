@@ -17,6 +17,7 @@ public static class ClaimsCommand
     {
         var a = new Args("claims", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness claims [options]", "Lists every claim of the five documents with its metric, documented value, tolerance and assumptions.", Flags)); return 0; }
+        a.NoPositionals();
         var claims = Judge.Select(ReproduceCommand.List(a.String("documents")), null);
         var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
         if (a.Switch("experiments"))

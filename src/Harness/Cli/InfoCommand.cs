@@ -12,6 +12,7 @@ public static class InfoCommand
     {
         var a = new Args("info", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness info", "Shows the engine and hardware this harness runs on.", Flags)); return 0; }
+        a.NoPositionals();
         var device = a.String("device")!;
         var hw = HardwareInfo.Detect(device);
         Console.Out.WriteLine($"harness     {Manifest.HarnessVersionString}");

@@ -56,7 +56,7 @@ public static class JudgeCommand
         var cache = RunCache.Default();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(Judge.Missing(variants.Values, seeds, cache, Config));
+        Interrupt.Run(cancel => new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(Judge.Missing(variants.Values, seeds, cache, Config), cancel));
         var runs = variants.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<RunRecord>)seeds.Select(s => cache.TryLoad(kv.Value.Id, Config(kv.Value, s), out var r) ? r
             : throw new InvalidOperationException($"run of {kv.Value.Id} seed {s} is missing from {cache.Root}")).ToArray());
         var result = claim.Evaluate(new ClaimContext(runs, data));

@@ -35,6 +35,7 @@ public static class ReproduceCommand
     {
         var a = new Args("reproduce", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness reproduce [options]", "Reproduces the documents' claims with N seeds and prints verdicts.", Flags)); return 0; }
+        a.NoPositionals();
         var clock = Stopwatch.StartNew();
         var seeds = SeedList(a);
         int threads = a.Int("threads", 1), jobs = a.Int("jobs", 2);
@@ -72,14 +73,15 @@ public static class ReproduceCommand
             foreach (var j in missing) Console.Out.WriteLine($"  {j.Experiment.Id} seed {j.Config.Seed}  ({j.Experiment.TotalSteps:N0} steps)");
             return 0;
         }
+        var outDir = a.String("out")!;
+        if (!Path.IsPathRooted(outDir) && RepoPaths.Root is not null && a.String("out") == "reports") outDir = RepoPaths.Reports;
+        CheckWritable(outDir, "out");   // before hours of training, not after
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        new Scheduler(jobs, data.Directory, Console.Out).Run(missing);
+        Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, Console.Out).Run(missing, cancel));
 
         var rows = Judge.Evaluate(claims, SeedsOf, cache, data, Config);
         var report = new VerdictReport(profile, seeds, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, rows);
         Console.Out.Write(report.ToConsole());
-        var outDir = a.String("out")!;
-        if (!Path.IsPathRooted(outDir) && RepoPaths.Root is not null && a.String("out") == "reports") outDir = RepoPaths.Reports;
         report.Write(outDir);
         if (CalibrationSelected(claims))
         {
@@ -91,6 +93,22 @@ public static class ReproduceCommand
         }
         Console.Out.WriteLine($"wrote {Path.Combine(outDir, "verdicts.md")} and verdicts.json  (wall time {clock.Elapsed:hh\\:mm\\:ss})");
         return 0;
+    }
+
+    /// <summary>Creates <paramref name="dir"/> and writes and removes a probe file in it: an unwritable output is an error now.</summary>
+    internal static void CheckWritable(string dir, string flag)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Common.AtomicFile.TempPathFor(Path.Combine(dir, "probe"));
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--{flag}: {Path.GetFullPath(dir)} is not writable, expected a writable directory ({e.Message})", e);
+        }
     }
 
     /// <summary>True when the selection covers every calibration document's claims (the full main job, or a selection of those documents).</summary>

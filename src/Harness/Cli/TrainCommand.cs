@@ -1,6 +1,7 @@
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using MnistClaims.Torch;
+using MnistClaims.Common;
 
 namespace MnistClaims.Harness.Cli;
 
@@ -44,7 +45,7 @@ public static class TrainCommand
     public static TrainConfig ConfigFrom(Args a)
     {
         var baseCfg = a.String("config") is { } path
-            ? TrainConfig.FromJson(File.Exists(path) ? File.ReadAllText(path) : throw new UsageException($"--config: file '{path}' does not exist"))
+            ? TrainConfig.FromConfigFile(File.Exists(path) ? File.ReadAllText(path) : throw new UsageException($"--config: file '{path}' does not exist, expected a JSON configuration file"), path)
             : new TrainConfig();
         string loss = a.Has("loss") ? a.String("loss")! : baseCfg.Loss;
         var cfg = baseCfg with
@@ -77,22 +78,47 @@ public static class TrainCommand
         return cfg;
     }
 
+    /// <summary>
+    /// A worker of <c>reproduce</c> (its scheduler's pid in the environment) stops when the scheduler is gone, even after
+    /// a kill -9 that gave the scheduler no chance to stop it, and removes the scheduler's temp config file it was given.
+    /// </summary>
+    static void WatchParent(string? configFile)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(Claims.Scheduler.ParentPidVar), out var parent)) return;
+        var watcher = new Thread(() =>
+        {
+            while (ProcessRunner.IsAlive(parent)) Thread.Sleep(500);
+            if (configFile is not null && Claims.Scheduler.ConfigOwner(configFile) == parent) AtomicFile.TryDelete(configFile);
+            Console.Error.WriteLine($"harness train: the scheduler (pid {parent}) is gone; stopping");
+            Environment.Exit(130);
+        }) { IsBackground = true, Name = "parent-watch" };
+        watcher.Start();
+    }
+
     public static int Run(string[] argv)
     {
         var a = new Args("train", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(HelpText); return 0; }
         if (a.Positionals.Count > 0) throw new UsageException($"train: unexpected argument '{a.Positionals[0]}'");
+        WatchParent(a.String("config"));
         var cfg = ConfigFrom(a);
         Devices.Resolve(cfg.Device);   // fails early, in one line, for cuda without CUDA
-        var outDir = a.String("out") ?? Path.Combine(RepoPaths.Root is null ? "runs" : RepoPaths.Runs, $"{cfg.Hash}-s{cfg.Seed}");
-        if (RunStore.Exists(outDir) && !a.Switch("overwrite"))
-            throw new UsageException($"--out: {outDir} already holds a run; choose another directory or pass --overwrite");
+        var outDir = Path.GetFullPath(a.String("out") ?? Path.Combine(RepoPaths.Root is null ? "runs" : RepoPaths.Runs, $"{cfg.Hash}-s{cfg.Seed}"));
+        bool overwrite = a.Switch("overwrite");
+        // Everything that can refuse the output is checked before training, not after: what --out holds (--overwrite
+        // replaces only a run directory), whether the location is writable, and whether another process writes there.
+        try { RunStore.CheckTarget(outDir, overwrite); }
+        catch (IOException e) { throw new UsageException($"--out: {e.Message}"); }
+        using var runLock = RunLock.Acquire(outDir);
+        try { RunStore.CheckTarget(outDir, overwrite); }   // again, now that no other writer can change it
+        catch (IOException e) { throw new UsageException($"--out: {e.Message}"); }
+        RunStore.CleanStale(Path.GetDirectoryName(outDir)!);
 
         using var data = MnistData.Load(a.String("data-dir"), msg => Console.Error.WriteLine(msg));
         var progress = new ConsoleProgress(Console.Out, ConsoleProgress.StderrIsTerminal);
         var result = new Trainer(data).Run(cfg, progress);
         var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: a.String("experiment"));
-        RunStore.Write(outDir, result, manifest, overwrite: a.Switch("overwrite"));
+        RunStore.Write(outDir, result, manifest, overwrite: overwrite);
         if (result.DivergedAtStep is { } s) Console.Out.WriteLine($"diverged: loss became NaN/Inf at step {s}");
         Console.Out.WriteLine($"final test accuracy {result.Epochs[^1].TestAcc:P2}  macro-F1 {result.Final.MacroF1:F4}  misses {result.Final.Misses.Count}  params {result.ParameterCount:N0}  ({result.TotalSeconds:F1} s)");
         Console.Out.WriteLine($"run written to {Path.GetFullPath(outDir)}");

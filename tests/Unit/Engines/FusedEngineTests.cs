@@ -30,6 +30,31 @@ public class FusedEngineTests
                            Momentum: e.Config.Momentum > 0, Nesterov: e.Config.Nesterov, Dropout: e.Config.Dropout > 0))
             .Select(g => new TestCaseData(g.First().Id).SetName($"Agreement({g.First().Id})"));
 
+    /// <summary>
+    /// Issue 13, defect 7: both engines agree on whether and when a run diverged. At lr 1e10 the per-row losses of step 3
+    /// are finite but their float sum overflows: libtorch's loss is inf (diverged at step 3) while the fused engine,
+    /// summing in double, reported a finite 6.3e37 and flagged step 4.
+    /// </summary>
+    [TestCase(1e6, "cross-entropy", "relu")]
+    [TestCase(1e10, "cross-entropy", "relu")]
+    [TestCase(1e20, "cross-entropy", "relu")]
+    [TestCase(1e10, "mse", "relu")]
+    [TestCase(1e10, "nll", "relu")]
+    [TestCase(1e20, "cross-entropy", "sigmoid")]
+    public void Both_engines_flag_divergence_at_the_same_step(double lr, string loss, string activation)
+    {
+        var cfg = new TrainConfig
+        {
+            Optimizer = "sgd", Lr = lr, Loss = loss, Activation = activation, Epochs = 1, MaxSteps = 20,
+            Targets = loss == "mse" ? "onehot" : "index", Head = loss == "nll" ? "log_softmax" : "none",
+        };
+        var (lib, fused) = RunBoth(cfg);
+        Assert.That(fused.DivergedAtStep, Is.EqualTo(lib.DivergedAtStep), $"libtorch losses {string.Join(", ", Losses(lib))}; fused {string.Join(", ", Losses(fused))}");
+        if (lr == 1e10 && loss == "cross-entropy") Assert.That(lib.DivergedAtStep, Is.EqualTo(3));
+    }
+
+    static IEnumerable<float> Losses(RunResult r) => Enumerable.Range(0, (int)Math.Min(r.Steps.Count, 8)).Select(i => r.Steps.Loss(i));
+
     static (RunResult Lib, RunResult Fused) RunBoth(TrainConfig cfg)
     {
         var lib = new Trainer(_data).Run(cfg with { Engine = "libtorch" });

@@ -245,6 +245,10 @@ public sealed unsafe class FusedMlp : IDisposable
                 for (int j = 0; j < c; j++) g[j] -= MathF.Exp(y[j]) * s;
             }
         }
+        // libtorch reduces the per-row losses in float: a sum beyond float's range is inf there (the run has diverged at
+        // this step), however finite the mean would be in double. Same overflow semantics here; a sum within float's range
+        // (every finite libtorch loss) takes the unchanged path below, bit for bit.
+        if (Math.Abs(total) > float.MaxValue) return total > 0 ? float.PositiveInfinity : float.NegativeInfinity;
         return _loss is FusedLoss.Mse or FusedLoss.L1 ? (float)(total / ((double)n * c)) : (float)(total / n);
     }
 
