@@ -56,7 +56,9 @@ public sealed record SetCalibration(string Document, Rates Rates, IReadOnlyList<
 /// </summary>
 public static class Calibrator
 {
-    public static SetCalibration Run(CalibrationSet set, CalibrationValues values, double margin, int seeds)
+    /// <param name="separatedAt">When given (the calibration at the full N), which pairs count as distinguishable: the
+    /// power at a smaller N is measured on the pairs the rule can tell apart at the full N.</param>
+    public static SetCalibration Run(CalibrationSet set, CalibrationValues values, double margin, int seeds, SetCalibration? separatedAt = null)
     {
         var used = set.Experiments.Where(e => values.Has(set.ShapeFor(e), e)).ToArray();
         double[][] M(DocumentedLog shape, string e) => values.Matrix(shape, e, seeds);
@@ -85,7 +87,8 @@ public static class Calibrator
             }
         }
         bool Same(string a, string b) => a == b;
-        bool Distinct(string a, string b) => !Same(a, b) && separations.First(s => s.A == a && s.B == b).Distinguishable;
+        var separatedBy = separatedAt?.Separations ?? separations;
+        bool Distinct(string a, string b) => !Same(a, b) && separatedBy.First(s => s.A == a && s.B == b).Distinguishable;
 
         // 2. the document's own logs against every experiment
         var pairings = new List<Pairing>();

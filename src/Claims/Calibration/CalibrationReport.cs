@@ -21,7 +21,8 @@ public sealed record CalibrationReport(string Profile, int Seeds, double Margin,
         int N(CalibrationSet s) => Math.Min(seeds, values.SeedsOf(s));
         var atMargin = sets.Select(s => Calibrator.Run(s, values, WholeLogTest.Margin, N(s))).ToArray();
         var scan = margins.SelectMany(m => sets.Select(s => Calibrator.Run(s, values, m, N(s)))).ToArray();
-        var power = powerSeeds.SelectMany(n => sets.Where(s => n < N(s)).Select(s => Calibrator.Run(s, values, WholeLogTest.Margin, n))).ToArray();
+        var power = powerSeeds.SelectMany(n => sets.Select((s, i) => (s, i)).Where(x => n < N(x.s))
+            .Select(x => Calibrator.Run(x.s, values, WholeLogTest.Margin, n, separatedAt: atMargin[x.i]))).ToArray();
         return new CalibrationReport(profile, seeds, WholeLogTest.Margin, atMargin, scan, power, DateTimeOffset.UtcNow, values);
     }
 
@@ -48,9 +49,9 @@ public sealed record CalibrationReport(string Profile, int Seeds, double Margin,
 
         sb.AppendLine("## Rates at the margin the claims use").AppendLine();
         RatesTable(sb, AtMargin);
-        sb.AppendLine().AppendLine("## Margins scanned (the claims use the largest margin whose rates meet the targets on 002; 004 is the held-out check)").AppendLine();
+        sb.AppendLine().AppendLine("## Margins scanned (the claims use 2 run-to-run sd: one documented run spreads +-1.96 sd around its configuration's mean, so a configuration closer than that cannot be told apart by one run. Larger margins turn INCONCLUSIVE into REPRODUCED until false-accept equals 1 - power; smaller ones leave right configurations INCONCLUSIVE)").AppendLine();
         RatesTable(sb, Scan);
-        sb.AppendLine().AppendLine("## Power at smaller N (pseudo-documents of distinguishable wrong configurations judged NOT REPRODUCED)").AppendLine();
+        sb.AppendLine().AppendLine("## Power at smaller N (pseudo-documents of the configurations distinguishable at the full N, judged NOT REPRODUCED; with N seeds the smallest leave-one-seed-out p-value is 1/(N+1), so below N = 19 the rule cannot reject at 0.05)").AppendLine();
         sb.AppendLine("| document | N | power | false-reject (pseudo) | right shown equivalent |").AppendLine("|---|---:|---:|---:|---:|");
         foreach (var s in Power)
             sb.AppendLine($"| {s.Document[..3]} | {s.Rates.Seeds} | {P(s.Rates.Power)} | {P(s.Rates.PseudoFalseRejectRate)} | {P(s.Rates.RightReproducedRate)} |");

@@ -14,15 +14,16 @@ namespace MnistClaims.Harness.Cli;
 /// </summary>
 public static class CalibrateCommand
 {
-    public static readonly IReadOnlyList<double> DefaultMargins = [1, 1.5, 2, 2.5, 3];
+    public static readonly IReadOnlyList<double> DefaultMargins = [1, 1.5, 2, 3, 4];
     public static readonly IReadOnlyList<int> DefaultPowerSeeds = [5, 10];
 
     public static readonly Flag[] Flags =
     [
         new("seeds", "N", "seeds per experiment (1..N)", "20"),
-        new("margins", "M,M,..", "equivalence margins to scan, in run-to-run sd", "1,1.5,2,2.5,3"),
+        new("margins", "M,M,..", "equivalence margins to scan, in run-to-run sd", "1,1.5,2,3,4"),
         new("power-seeds", "N,N,..", "smaller N at which the power is also measured", "5,10"),
         new("jobs", "N", "worker processes training missing runs", "2"),
+        new("documents", "P,P,..", "only these calibration documents (prefixes, e.g. 002); the published report covers all"),
         new("no-train", null, "use only the cached runs (each document at the largest N its experiments share)"),
         new("data-dir", "DIR", "MNIST directory"),
         new("out", "DIR", "where calibration.md and calibration.json go", "reports"),
@@ -40,18 +41,20 @@ public static class CalibrateCommand
         var outDir = a.String("out")!;
         if (outDir == "reports" && RepoPaths.Root is not null) outDir = RepoPaths.Reports;
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out, train: !a.Switch("no-train"));
+        var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out, train: !a.Switch("no-train"), documents: ReproduceCommand.List(a.String("documents")));
         report.Write(outDir);
         Console.Out.WriteLine($"wrote {Path.Combine(outDir, "calibration.md")} and calibration.json");
         return 0;
     }
 
     /// <summary>Trains what is missing, then measures every calibration document at the claims' margin, the scanned margins and smaller N.</summary>
-    public static CalibrationReport Calibrate(int seeds, IReadOnlyList<double> margins, IReadOnlyList<int> powerSeeds, int jobs, MnistData data, TextWriter log, bool train = true)
+    public static CalibrationReport Calibrate(int seeds, IReadOnlyList<double> margins, IReadOnlyList<int> powerSeeds, int jobs, MnistData data, TextWriter log, bool train = true, IReadOnlyList<string>? documents = null)
     {
         var cache = RunCache.Default();
         var seedList = Enumerable.Range(1, seeds).Select(i => (long)i).ToArray();
-        var experiments = Registry.CalibrationSets.SelectMany(s => s.Experiments).Distinct().Select(Registry.Experiment).ToArray();
+        var sets = documents is { Count: > 0 } ? Registry.CalibrationSets.Where(s => documents.Any(d => s.Document.StartsWith(d, StringComparison.Ordinal))).ToArray() : Registry.CalibrationSets;
+        if (sets.Count == 0) throw new UsageException($"--documents: expected a prefix of {string.Join(", ", Registry.CalibrationSets.Select(s => s.Document))}");
+        var experiments = sets.SelectMany(s => s.Experiments).Distinct().Select(Registry.Experiment).ToArray();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
         if (train) Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config), cancel));
         // Without training, each experiment contributes the seeds 1..k it has in the cache (k >= 4); each document is
@@ -60,7 +63,7 @@ public static class CalibrateCommand
             .Select(s => cache.TryLoad(e.Id, Config(e, s), out var r) ? r : null).TakeWhile(r => r is not null).Select(r => r!).ToArray());
         foreach (var (id, rs) in runs)
             if (rs.Count < 4) throw new InvalidOperationException($"{cache.Root}: {id} has {rs.Count} cached seed(s); calibration needs at least 4 (run harness calibrate without --no-train)");
-        var values = CalibrationValues.FromRuns(Registry.CalibrationSets, runs);
-        return CalibrationReport.Compute(Registry.CalibrationSets, values, HardwareProfile.For(experiments[0].ForSeed(1)), seeds, margins, powerSeeds);
+        var values = CalibrationValues.FromRuns(sets, runs);
+        return CalibrationReport.Compute(sets, values, HardwareProfile.For(experiments[0].ForSeed(1)), seeds, margins, powerSeeds);
     }
 }
