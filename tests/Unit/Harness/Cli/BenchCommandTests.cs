@@ -1,6 +1,6 @@
 using MnistClaims.Harness.Cli;
 
-namespace MnistClaims.Tests.Unit.Harness;
+namespace MnistClaims.Tests.Unit.Harness.Cli;
 
 /// <summary>
 /// <c>harness bench</c> end to end on a tiny workload: the PyTorch script, both engines and the memory check run,

@@ -4,7 +4,7 @@ using MnistClaims.Core.Engines.Fused;
 using MnistClaims.Core.Training;
 using MnistClaims.Torch;
 
-namespace MnistClaims.Tests.Unit.Engines;
+namespace MnistClaims.Tests.Unit.Core.Engines.Fused;
 
 /// <summary>
 /// The fused engine against the libtorch engine: same seed, same streams, so per-step losses agree to

@@ -1,7 +1,7 @@
 using MnistClaims.Claims;
 using MnistClaims.Models;
 
-namespace MnistClaims.Tests.Unit.Harness;
+namespace MnistClaims.Tests.Unit.Claims;
 
 public sealed class RegistryTests
 {

@@ -4,7 +4,7 @@ using MnistClaims.Core.Runs;
 using MnistClaims.Snapshots;
 using MnistClaims.Storage.Parquet;
 
-namespace MnistClaims.Tests.Unit.Harness.BadInput;
+namespace MnistClaims.Tests.Unit.Harness.Cli.BadInput;
 
 /// <summary>A sandbox for one case: a copy of a tiny complete run, a baselines root, files to break.</summary>
 public sealed class Sandbox(string root)
