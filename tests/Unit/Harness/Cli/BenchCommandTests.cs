@@ -7,7 +7,7 @@ namespace MnistClaims.Tests.Unit.Harness.Cli;
 /// and the tables come out complete. It checks that the benchmark works, never how fast anything is.
 /// </summary>
 [TestFixture]
-[Category("RealData")]
+[Category("Integration")]
 [NonParallelizable]
 public class BenchCommandTests
 {

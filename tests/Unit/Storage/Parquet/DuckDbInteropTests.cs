@@ -8,7 +8,7 @@ namespace MnistClaims.Tests.Unit.Storage.Parquet;
 /// when missing these tests FAIL with that instruction.
 /// </summary>
 [TestFixture]
-[Category("Interop")]
+[Category("Integration")]
 public class DuckDbInteropTests
 {
     private string _dir = null!;

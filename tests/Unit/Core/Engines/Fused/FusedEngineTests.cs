@@ -11,7 +11,7 @@ namespace MnistClaims.Tests.Unit.Core.Engines.Fused;
 /// float rounding for the first steps (then rounding differences grow chaotically).
 /// </summary>
 [TestFixture]
-[Category("RealData")]
+[Category("Integration")]
 [NonParallelizable]
 public class FusedEngineTests
 {

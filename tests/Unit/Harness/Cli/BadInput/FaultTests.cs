@@ -13,7 +13,7 @@ namespace MnistClaims.Tests.Unit.Harness.Cli.BadInput;
 /// SIGINT/SIGTERM to reproduce; and the behaviours behind the corpus that are not errors (diff exit codes, accept
 /// rendering the text, verification of text against Parquet, the cache retraining a damaged entry).
 /// </summary>
-[Category("BadInput"), NonParallelizable]
+[Category("BadInput"), Category("Integration"), NonParallelizable]   // trains on the MNIST files
 public sealed class FaultTests
 {
     string _root = "";
