@@ -19,7 +19,7 @@ REPORT_ARGS  ?=
 HARNESS      := $(DOTNET) run --no-build -c $(CONFIG) --project src/Harness --
 TEST_FLAGS   := -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 
-.PHONY: all setup setup-test native build test test-unit test-regression regress reproduce report bench accept diff claims clean gpu-bundle help
+.PHONY: all setup setup-test native build test test-unit test-integration test-browser regress reproduce report bench accept diff claims clean gpu-bundle help
 
 all: build
 
@@ -42,13 +42,28 @@ native:
 build: native
 	$(DOTNET) build MnistClaims.sln -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
 
+# Test categories (README, "Tests and tiers"): Integration = needs the MNIST files, python3-torch, DuckDB (node) or
+# Chromium; Browser = needs Chromium (also Integration); Full / Reproduce = the long tiers; Fast = the Regression
+# project's short tier. Each filter below names only categories some test has.
+FAST_FILTER := Category!=Full&Category!=Reproduce&Category!=Browser
+
 # Fast tier: unit tests + exact claims, consistency checks and short deterministic slices of every
 # experiment verified against this CPU profile's committed baselines.
 test: setup-test build
-	bash scripts/run-tests.sh "Category!=Full&Category!=Reproduce&Category!=Browser&Category!=Bench"
+	bash scripts/run-tests.sh "$(FAST_FILTER)"
 
+# The unit tests that need nothing but the build (no MNIST, python3-torch, DuckDB or Chromium).
 test-unit: build
-	$(DOTNET) test tests/Unit $(TEST_FLAGS)
+	$(DOTNET) test tests/Unit $(TEST_FLAGS) --filter "Category!=Integration"
+
+# The rest of the fast tier: the tests that need MNIST, python3-torch or DuckDB (both projects).
+test-integration: setup-test build
+	bash scripts/run-tests.sh "Category=Integration&$(FAST_FILTER)"
+
+# The HTML report in headless Chromium.
+test-browser: build
+	bash scripts/setup.sh report
+	bash scripts/run-tests.sh "Category=Browser"
 
 # Full tier: every experiment at its documented length, one seed, against the baseline.
 regress: setup-test build

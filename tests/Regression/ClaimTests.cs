@@ -12,6 +12,7 @@ namespace MnistClaims.Tests.Regression;
 /// (`make reproduce` runs the same judgement as the main job). Every verdict is compared with the verified
 /// verdict snapshot, so a claim that stops (or starts) reproducing after a change fails its test.
 /// </summary>
+[Category("Integration")]
 public sealed class ClaimTests
 {
     static bool NeedsRuns(Claim c) => c.Experiments.Count > 0;

@@ -12,7 +12,7 @@ namespace MnistClaims.Tests.Regression;
 /// bitwise-identical per-step losses and identical evaluation counts at the same thread count.
 /// Any difference means the harness's procedure is not the documented one.
 /// </summary>
-[Category("Fast")]
+[Category("Fast"), Category("Integration")]
 public sealed class DifferentialTests
 {
     const string Python = PyTorch.Python;

@@ -8,6 +8,7 @@ namespace MnistClaims.Tests.Regression;
 /// the committed baseline of this hardware profile (baselines/&lt;profile&gt;/&lt;experiment&gt;/), Verify-style.
 /// Fast: the experiment's first FastSteps steps and one evaluation. Full: the documented length.
 /// </summary>
+[Category("Integration")]
 public sealed class ExperimentTests
 {
     public static IEnumerable<TestCaseData> Experiments() =>

@@ -19,7 +19,7 @@ namespace MnistClaims.Tests.Regression;
 /// <item>The fused engine's bits do not depend on either choice.</item>
 /// </list>
 /// </summary>
-[Category("Fast"), NonParallelizable]
+[Category("Fast"), Category("Integration"), NonParallelizable]
 public sealed class KernelPinTests
 {
     const string Id = "002-base";

@@ -23,14 +23,17 @@ public class NormalizationTests
     private static uint[] Bits(float[] values) => values.Select(BitConverter.SingleToUInt32Bits).ToArray();
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Scale_IsBitwiseEqualToTorchToTensor() =>
         Assert.That(Bits(Normalizer.Normalize(Bytes, Normalization.Scale)), Is.EqualTo(ScaleBits));
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void MeanStd_IsBitwiseEqualToTorchvisionNormalize() =>
         Assert.That(Bits(Normalizer.Normalize(Bytes, Normalization.MeanStd)), Is.EqualTo(MnistBits));
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Half_IsBitwiseEqualToTorch() =>
         Assert.That(Bits(Normalizer.Normalize(Bytes, Normalization.Half)), Is.EqualTo(HalfBits));
 

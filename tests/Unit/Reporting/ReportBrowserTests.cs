@@ -11,7 +11,7 @@ namespace MnistClaims.Tests.Unit.Reporting;
 /// Every image must load, and the verdict tables must have one row per claim. The screenshot is kept in
 /// the test's work directory (TestContext attachment) for a human to look at.
 /// </summary>
-[TestFixture, Category("Browser")]
+[TestFixture, Category("Browser"), Category("Integration")]
 public class ReportBrowserTests
 {
     const string Chromium = "/usr/bin/chromium";

@@ -8,6 +8,7 @@ namespace MnistClaims.Tests.Unit.Torch;
 public class NnTests
 {
     [Test]
+    [Category("Integration")] // python3-torch
     public void Linear_init_matches_pytorch_1_13()
     {
         // The same seed and module in python3-torch on this machine (tests/Common/PyTorch.cs).
@@ -40,6 +41,7 @@ public class NnTests
     }
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Cross_entropy_with_class_indices_and_probabilities_matches_pytorch()
     {
         using var scope = torch.NewDisposeScope();

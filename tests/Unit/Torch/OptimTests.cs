@@ -53,23 +53,28 @@ public class OptimTests
     }
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Adam_one_step_is_bitwise_equal_to_pytorch() =>
         AssertSameAsPyTorch(p => optim.Adam(p, lr: 0.01), "Adam(p, lr=0.01)", 1);
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Adam_with_weight_decay_three_steps_is_bitwise_equal_to_pytorch() =>
         AssertSameAsPyTorch(p => optim.Adam(p, lr: 0.01, weight_decay: 0.01), "Adam(p, lr=0.01, weight_decay=0.01)", 3);
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Sgd_nesterov_one_step_is_bitwise_equal_to_pytorch() =>
         AssertSameAsPyTorch(p => optim.SGD(p, lr: 0.1, momentum: 0.9, nesterov: true), "SGD(p, lr=0.1, momentum=0.9, nesterov=True)", 1);
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Sgd_nesterov_weight_decay_three_steps_is_bitwise_equal_to_pytorch() =>
         AssertSameAsPyTorch(p => optim.SGD(p, lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.001),
             "SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.001)", 3);
 
     [Test]
+    [Category("Integration")] // python3-torch
     public void Sgd_momentum_dampening_three_steps_is_bitwise_equal_to_pytorch() =>
         AssertSameAsPyTorch(p => optim.SGD(p, lr: 0.05, momentum: 0.5, dampening: 0.3), "SGD(p, lr=0.05, momentum=0.5, dampening=0.3)", 3);
 

@@ -7,6 +7,7 @@ namespace MnistClaims.Tests.Unit.Torch;
 public class RandomTests
 {
     [Test]
+    [Category("Integration")] // python3-torch
     public void Randperm_with_generator_is_reproducible_and_matches_pytorch()
     {
         using var scope = torch.NewDisposeScope();

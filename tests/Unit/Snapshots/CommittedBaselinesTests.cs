@@ -2,7 +2,7 @@ using MnistClaims.Core.Runs;
 using MnistClaims.Storage.Parquet;
 using MnistClaims.Snapshots;
 
-namespace MnistClaims.Tests.Unit.Verification;
+namespace MnistClaims.Tests.Unit.Snapshots;
 
 /// <summary>
 /// Every committed <c>*.verified.parquet</c> still reads as the table its <c>*.verified.txt</c> shows (written from

@@ -1,7 +1,7 @@
 using MnistClaims.Claims;
 using MnistClaims.Models;
 
-namespace MnistClaims.Tests.Unit.Harness;
+namespace MnistClaims.Tests.Unit.Claims;
 
 public sealed class RegistryTests
 {
@@ -102,7 +102,7 @@ public sealed class RegistryTests
     }
 
     [Test]
-    [Category("RealData")]
+    [Category("Integration")]
     public void Every_fact_checked_against_the_data_holds()
     {
         using var data = MnistClaims.Core.Training.MnistData.Load();

@@ -1,7 +1,7 @@
 using Parquet;
 using Parquet.Meta;
 
-namespace MnistClaims.Tests.Unit.Storage;
+namespace MnistClaims.Tests.Unit.Storage.Parquet;
 
 /// <summary>The raw footer of a file as Parquet.Net parses it: row groups, chunk encodings and codecs for tests to inspect.</summary>
 internal static class ParquetMeta

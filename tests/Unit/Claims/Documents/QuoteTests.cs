@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MnistClaims.Claims;
 using MnistClaims.Core.Runs;
 
-namespace MnistClaims.Tests.Unit.Claims;
+namespace MnistClaims.Tests.Unit.Claims.Documents;
 
 /// <summary>
 /// Every claim's quote is the document's own words (issue 12, item 5): the fragments of a quote, separated by " ... "

@@ -1,7 +1,7 @@
 using MnistClaims.Storage.Parquet;
 using Parquet.Serialization;
 
-namespace MnistClaims.Tests.Unit.Storage;
+namespace MnistClaims.Tests.Unit.Storage.Parquet;
 
 /// <summary>Valid Parquet that a flat table of the six types cannot hold is refused by name: file, column, and what it is.</summary>
 [TestFixture]

@@ -1,7 +1,7 @@
 using MnistClaims.Harness.Cli;
 using MnistClaims.Core.Training;
 
-namespace MnistClaims.Tests.Unit.Harness;
+namespace MnistClaims.Tests.Unit.Harness.Cli;
 
 public sealed class ConfigAndCliTests
 {

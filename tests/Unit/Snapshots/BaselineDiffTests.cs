@@ -2,7 +2,7 @@ using System.Text.Json;
 using MnistClaims.Storage.Parquet;
 using MnistClaims.Snapshots;
 
-namespace MnistClaims.Tests.Unit.Verification;
+namespace MnistClaims.Tests.Unit.Snapshots;
 
 [TestFixture]
 public class BaselineDiffTests
@@ -10,7 +10,7 @@ public class BaselineDiffTests
     private string _root = null!;
 
     [SetUp]
-    public void SetUp() => _root = VerificationTestData.TempDir();
+    public void SetUp() => _root = SnapshotTestData.TempDir();
 
     [TearDown]
     public void TearDown()
@@ -23,12 +23,12 @@ public class BaselineDiffTests
 
     private void SetUpProfiles()
     {
-        Baseline("cpu", "exp-001", "epochs", VerificationTestData.Epochs());
-        Baseline("gpu", "exp-001", "epochs", VerificationTestData.Epochs(acc: new[] { 0.90, 0.96, 0.975 }, loss: new[] { 0.30, 0.15, 0.100000001 }));
-        Baseline("cpu", "exp-002", "epochs", VerificationTestData.Epochs());
-        Baseline("gpu", "exp-002", "epochs", VerificationTestData.Epochs());
-        Baseline("cpu", "exp-003", "epochs", VerificationTestData.Epochs());
-        Baseline("gpu", "exp-004", "epochs", VerificationTestData.Epochs());
+        Baseline("cpu", "exp-001", "epochs", SnapshotTestData.Epochs());
+        Baseline("gpu", "exp-001", "epochs", SnapshotTestData.Epochs(acc: new[] { 0.90, 0.96, 0.975 }, loss: new[] { 0.30, 0.15, 0.100000001 }));
+        Baseline("cpu", "exp-002", "epochs", SnapshotTestData.Epochs());
+        Baseline("gpu", "exp-002", "epochs", SnapshotTestData.Epochs());
+        Baseline("cpu", "exp-003", "epochs", SnapshotTestData.Epochs());
+        Baseline("gpu", "exp-004", "epochs", SnapshotTestData.Epochs());
     }
 
     [Test]
@@ -77,7 +77,7 @@ public class BaselineDiffTests
         // run dirs: plain <name>.parquet files, different directory names, extra table and metric on one side
         var runA = Path.Combine(_root, "runs", "a");
         var runB = Path.Combine(_root, "runs", "b");
-        ParquetFile.Write(Path.Combine(runA, "epochs.parquet"), VerificationTestData.Epochs());
+        ParquetFile.Write(Path.Combine(runA, "epochs.parquet"), SnapshotTestData.Epochs());
         ParquetFile.Write(Path.Combine(runB, "epochs.parquet"), new Table(new[]
         {
             Column.Int32("epoch", new[] { 1, 2, 3, 4 }),

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using MnistClaims.Storage.Parquet;
 
-namespace MnistClaims.Tests.Unit.Storage;
+namespace MnistClaims.Tests.Unit.Storage.Parquet;
 
 /// <summary>
 /// Proves interop with DuckDB in both directions. Needs node + tools/duckdb/node_modules (`make setup`);
 /// when missing these tests FAIL with that instruction.
 /// </summary>
 [TestFixture]
-[Category("Interop")]
+[Category("Integration")]
 public class DuckDbInteropTests
 {
     private string _dir = null!;
@@ -180,7 +180,7 @@ public class DuckDbInteropTests
         var path = Path.Combine(_dir, "dict.parquet");
         DuckDb.Query($"COPY ({DuckSource}) TO {DuckDb.Quote(path)} (FORMAT parquet, COMPRESSION snappy)");
         var s = ParquetMeta.Chunk(ParquetMeta.Read(path), 0, "s");
-        Assert.That(s.Encodings, Has.Some.Matches<Parquet.Meta.Encoding>(e => e is Parquet.Meta.Encoding.RLE_DICTIONARY or Parquet.Meta.Encoding.PLAIN_DICTIONARY),
+        Assert.That(s.Encodings, Has.Some.Matches<global::Parquet.Meta.Encoding>(e => e is global::Parquet.Meta.Encoding.RLE_DICTIONARY or global::Parquet.Meta.Encoding.PLAIN_DICTIONARY),
             "DuckDB is expected to dictionary-encode a 5-value string column");
         Assert.That(s.DictionaryPageOffset, Is.Not.Null);
         var t = ParquetFile.Read(path);
@@ -203,8 +203,8 @@ public class DuckDbInteropTests
         TestContext.Out.WriteLine("V2 encodings: " + Encodings(meta));
         Assert.That(encodings, Is.SupersetOf(new[]
             {
-                Parquet.Meta.Encoding.DELTA_BINARY_PACKED, Parquet.Meta.Encoding.BYTE_STREAM_SPLIT,
-                Parquet.Meta.Encoding.DELTA_LENGTH_BYTE_ARRAY, Parquet.Meta.Encoding.RLE_DICTIONARY,
+                global::Parquet.Meta.Encoding.DELTA_BINARY_PACKED, global::Parquet.Meta.Encoding.BYTE_STREAM_SPLIT,
+                global::Parquet.Meta.Encoding.DELTA_LENGTH_BYTE_ARRAY, global::Parquet.Meta.Encoding.RLE_DICTIONARY,
             }),
             "the V2 writer is expected to use the delta and dictionary encodings this test is about");
         var t = ParquetFile.Read(path);
@@ -243,7 +243,7 @@ public class DuckDbInteropTests
         }
     }
 
-    private static string Encodings(Parquet.Meta.FileMetaData meta) =>
+    private static string Encodings(global::Parquet.Meta.FileMetaData meta) =>
         string.Join(" ", meta.RowGroups[0].Columns.Select(c => $"{c.MetaData!.PathInSchema[0]}=[{string.Join(",", c.MetaData.Encodings)}]"));
 
     private static void AssertMatchesDuck(Table t, DuckDb.Result expected)

@@ -4,16 +4,16 @@ using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using MnistClaims.Snapshots;
 using MnistClaims.Storage.Parquet;
-using MnistClaims.Tests.Unit.Verification;
+using MnistClaims.Tests.Unit.Snapshots;
 
-namespace MnistClaims.Tests.Unit.Harness.BadInput;
+namespace MnistClaims.Tests.Unit.Harness.Cli.BadInput;
 
 /// <summary>
 /// Faults (issue 13): kill -9 during a write, two writers into one run directory, a read-only output file system,
 /// SIGINT/SIGTERM to reproduce; and the behaviours behind the corpus that are not errors (diff exit codes, accept
 /// rendering the text, verification of text against Parquet, the cache retraining a damaged entry).
 /// </summary>
-[Category("BadInput"), NonParallelizable]
+[Category("BadInput"), Category("Integration"), NonParallelizable]   // trains on the MNIST files
 public sealed class FaultTests
 {
     string _root = "";
@@ -212,7 +212,7 @@ public sealed class FaultTests
         Assert.That(differ.StdOut, Does.Contain("difference(s)"));
     }
 
-    static Table Epochs => VerificationTestData.Epochs();
+    static Table Epochs => SnapshotTestData.Epochs();
 
     [Test]
     public void Accept_renders_the_text_from_the_parquet_never_a_hand_edited_received_txt()

@@ -1,7 +1,7 @@
 using MnistClaims.Storage.Parquet;
 using MnistClaims.Snapshots;
 
-namespace MnistClaims.Tests.Unit.Verification;
+namespace MnistClaims.Tests.Unit.Snapshots;
 
 [TestFixture]
 public class SnapshotStoreTests
@@ -10,7 +10,7 @@ public class SnapshotStoreTests
     private static readonly ToleranceSet Tol = new ToleranceSet(new Tolerance(1e-9, 0));
 
     [SetUp]
-    public void SetUp() => _root = VerificationTestData.TempDir();
+    public void SetUp() => _root = SnapshotTestData.TempDir();
 
     [TearDown]
     public void TearDown()
@@ -26,7 +26,7 @@ public class SnapshotStoreTests
     [Test]
     public void Missing_Baseline_Fails_Writes_Received_And_Says_How_To_Accept()
     {
-        var r = Verify(VerificationTestData.Epochs());
+        var r = Verify(SnapshotTestData.Epochs());
         Assert.That(r.Passed, Is.False);
         Assert.That(r.Status, Is.EqualTo(VerifyStatus.MissingBaseline));
         Assert.That(File.Exists(Path.Combine(Dir, "epochs.received.parquet")), Is.True);
@@ -42,22 +42,22 @@ public class SnapshotStoreTests
     [Test]
     public void Accept_Moves_Received_To_Verified_Then_Verify_Passes()
     {
-        Verify(VerificationTestData.Epochs());
+        Verify(SnapshotTestData.Epochs());
         var acc = SnapshotStore.Accept(_root, "cpu", "exp-001");
         Assert.That(acc.Accepted.Select(a => (a.ExperimentId, a.Name, a.HadPreviousVerified)), Is.EqualTo(new[] { ("exp-001", "epochs", false) }));
         Assert.That(acc.Message, Does.Contain("exp-001/epochs: new"));
         Assert.That(Directory.GetFiles(Dir).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "epochs.verified.parquet", "epochs.verified.txt" }));
-        Assert.That(Verify(VerificationTestData.Epochs()).Status, Is.EqualTo(VerifyStatus.Matched));
+        Assert.That(Verify(SnapshotTestData.Epochs()).Status, Is.EqualTo(VerifyStatus.Matched));
         Assert.That(SnapshotStore.Accept(_root, "cpu", null).Accepted, Is.Empty);
     }
 
     [Test]
     public void Accept_All_Experiments_Of_A_Profile()
     {
-        SnapshotStore.Verify(_root, "cpu", "exp-001", "epochs", VerificationTestData.Epochs(), Tol, AcceptMode.None);
-        SnapshotStore.Verify(_root, "cpu", "exp-002", "epochs", VerificationTestData.Epochs(), Tol, AcceptMode.None);
-        SnapshotStore.Verify(_root, "cpu", "exp-002", "classes", VerificationTestData.Epochs(), Tol, AcceptMode.None);
-        SnapshotStore.Verify(_root, "gpu", "exp-001", "epochs", VerificationTestData.Epochs(), Tol, AcceptMode.None);
+        SnapshotStore.Verify(_root, "cpu", "exp-001", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None);
+        SnapshotStore.Verify(_root, "cpu", "exp-002", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None);
+        SnapshotStore.Verify(_root, "cpu", "exp-002", "classes", SnapshotTestData.Epochs(), Tol, AcceptMode.None);
+        SnapshotStore.Verify(_root, "gpu", "exp-001", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None);
         var acc = SnapshotStore.Accept(_root, "cpu", null);
         Assert.That(acc.Accepted.Select(a => $"{a.ExperimentId}/{a.Name}"), Is.EqualTo(new[] { "exp-001/epochs", "exp-002/classes", "exp-002/epochs" }));
         Assert.That(File.Exists(Path.Combine(_root, "gpu", "exp-001", "epochs.received.parquet")), Is.True, "other profiles untouched");
@@ -66,7 +66,7 @@ public class SnapshotStoreTests
     [Test]
     public void Match_Never_Rewrites_Verified_And_Deletes_Stale_Received()
     {
-        Verify(VerificationTestData.Epochs(), AcceptMode.New);
+        Verify(SnapshotTestData.Epochs(), AcceptMode.New);
         var vp = Path.Combine(Dir, "epochs.verified.parquet");
         var vt = Path.Combine(Dir, "epochs.verified.txt");
         var bytes = File.ReadAllBytes(vp);
@@ -76,11 +76,11 @@ public class SnapshotStoreTests
         File.SetLastWriteTimeUtc(vt, old);
 
         // a failing run leaves received files behind
-        Assert.That(Verify(VerificationTestData.Epochs(acc: new[] { 0.1, 0.2, 0.3 })).Status, Is.EqualTo(VerifyStatus.Mismatch));
+        Assert.That(Verify(SnapshotTestData.Epochs(acc: new[] { 0.1, 0.2, 0.3 })).Status, Is.EqualTo(VerifyStatus.Mismatch));
         Assert.That(File.Exists(Path.Combine(Dir, "epochs.received.parquet")), Is.True);
 
         // within tolerance (and different seconds) -> match, verified untouched, received removed
-        var r = Verify(VerificationTestData.Epochs(acc: new[] { 0.90, 0.95 + 1e-12, 0.97 }, seconds: new[] { 5.0, 5.0, 5.0 }), AcceptMode.All);
+        var r = Verify(SnapshotTestData.Epochs(acc: new[] { 0.90, 0.95 + 1e-12, 0.97 }, seconds: new[] { 5.0, 5.0, 5.0 }), AcceptMode.All);
         Assert.That(r.Status, Is.EqualTo(VerifyStatus.Matched), r.Message);
         Assert.That(File.ReadAllBytes(vp), Is.EqualTo(bytes));
         Assert.That(File.ReadAllText(vt), Is.EqualTo(text));
@@ -93,8 +93,8 @@ public class SnapshotStoreTests
     [Test]
     public void Mismatch_Message_Has_Aligned_Table_And_Accept_Command()
     {
-        Verify(VerificationTestData.Epochs(), AcceptMode.New);
-        var r = Verify(VerificationTestData.Epochs(acc: new[] { 0.90, 0.93, 0.97 }, loss: new[] { 0.30, 0.15, 0.05 }));
+        Verify(SnapshotTestData.Epochs(), AcceptMode.New);
+        var r = Verify(SnapshotTestData.Epochs(acc: new[] { 0.90, 0.93, 0.97 }, loss: new[] { 0.30, 0.15, 0.05 }));
         Assert.That(r.Status, Is.EqualTo(VerifyStatus.Mismatch));
         TestContext.Out.WriteLine(r.Message);
         var lines = r.Message.Split('\n');
@@ -112,11 +112,11 @@ public class SnapshotStoreTests
     [Test]
     public void AcceptMode_New_Only_Creates_Missing_Baselines()
     {
-        var first = Verify(VerificationTestData.Epochs(), AcceptMode.New);
+        var first = Verify(SnapshotTestData.Epochs(), AcceptMode.New);
         Assert.That(first.Status, Is.EqualTo(VerifyStatus.Accepted));
         Assert.That(first.Passed, Is.True);
         Assert.That(File.Exists(Path.Combine(Dir, "epochs.verified.parquet")), Is.True);
-        var changed = Verify(VerificationTestData.Epochs(acc: new[] { 0.5, 0.5, 0.5 }), AcceptMode.New);
+        var changed = Verify(SnapshotTestData.Epochs(acc: new[] { 0.5, 0.5, 0.5 }), AcceptMode.New);
         Assert.That(changed.Status, Is.EqualTo(VerifyStatus.Mismatch));
         Assert.That(ParquetFile.Read(Path.Combine(Dir, "epochs.verified.parquet"))["test_acc"].GetDouble(0), Is.EqualTo(0.90));
     }
@@ -124,8 +124,8 @@ public class SnapshotStoreTests
     [Test]
     public void AcceptMode_All_Accepts_Changes()
     {
-        Verify(VerificationTestData.Epochs(), AcceptMode.New);
-        var r = Verify(VerificationTestData.Epochs(acc: new[] { 0.5, 0.5, 0.5 }), AcceptMode.All);
+        Verify(SnapshotTestData.Epochs(), AcceptMode.New);
+        var r = Verify(SnapshotTestData.Epochs(acc: new[] { 0.5, 0.5, 0.5 }), AcceptMode.All);
         Assert.That(r.Status, Is.EqualTo(VerifyStatus.Accepted));
         Assert.That(r.Message, Does.Contain("test_acc"));
         Assert.That(ParquetFile.Read(Path.Combine(Dir, "epochs.verified.parquet"))["test_acc"].GetDouble(0), Is.EqualTo(0.5));
@@ -158,7 +158,7 @@ public class SnapshotStoreTests
     [Test]
     public void Invalid_Path_Segments_Are_Rejected()
     {
-        Assert.Throws<ArgumentException>(() => SnapshotStore.Verify(_root, "cpu", "../evil", "epochs", VerificationTestData.Epochs(), Tol, AcceptMode.None));
-        Assert.Throws<ArgumentException>(() => SnapshotStore.Verify(_root, "", "exp", "epochs", VerificationTestData.Epochs(), Tol, AcceptMode.None));
+        Assert.Throws<ArgumentException>(() => SnapshotStore.Verify(_root, "cpu", "../evil", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None));
+        Assert.Throws<ArgumentException>(() => SnapshotStore.Verify(_root, "", "exp", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None));
     }
 }

@@ -1,13 +1,13 @@
 using MnistClaims.Harness.Cli;
 
-namespace MnistClaims.Tests.Unit.Harness;
+namespace MnistClaims.Tests.Unit.Harness.Cli;
 
 /// <summary>
 /// <c>harness bench</c> end to end on a tiny workload: the PyTorch script, both engines and the memory check run,
 /// and the tables come out complete. It checks that the benchmark works, never how fast anything is.
 /// </summary>
 [TestFixture]
-[Category("RealData")]
+[Category("Integration")]
 [NonParallelizable]
 public class BenchCommandTests
 {

@@ -4,14 +4,14 @@ using MnistClaims.Core.Engines.Fused;
 using MnistClaims.Core.Training;
 using MnistClaims.Torch;
 
-namespace MnistClaims.Tests.Unit.Engines;
+namespace MnistClaims.Tests.Unit.Core.Engines.Fused;
 
 /// <summary>
 /// The fused engine against the libtorch engine: same seed, same streams, so per-step losses agree to
 /// float rounding for the first steps (then rounding differences grow chaotically).
 /// </summary>
 [TestFixture]
-[Category("RealData")]
+[Category("Integration")]
 [NonParallelizable]
 public class FusedEngineTests
 {

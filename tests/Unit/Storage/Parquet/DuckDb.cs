@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
-namespace MnistClaims.Tests.Unit.Storage;
+namespace MnistClaims.Tests.Unit.Storage.Parquet;
 
 /// <summary>
 /// Runs SQL through tools/duckdb/query.mjs (node + @duckdb/node-api) for interop tests.

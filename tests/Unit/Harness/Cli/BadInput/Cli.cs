@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using MnistClaims.Common;
 using MnistClaims.Core.Runs;
 
-namespace MnistClaims.Tests.Unit.Harness.BadInput;
+namespace MnistClaims.Tests.Unit.Harness.Cli.BadInput;
 
 /// <summary>Runs the harness CLI as a child process (as a user does), in a sandbox directory with its own run cache.</summary>
 public static class Cli

@@ -1,7 +1,7 @@
 using MnistClaims.Storage.Parquet;
 using MnistClaims.Snapshots;
 
-namespace MnistClaims.Tests.Unit.Verification;
+namespace MnistClaims.Tests.Unit.Snapshots;
 
 public sealed class DiffTablesTests
 {

@@ -1,8 +1,8 @@
 using MnistClaims.Storage.Parquet;
 
-namespace MnistClaims.Tests.Unit.Verification;
+namespace MnistClaims.Tests.Unit.Snapshots;
 
-internal static class VerificationTestData
+internal static class SnapshotTestData
 {
     public static Table Epochs(double[]? acc = null, double[]? loss = null, double[]? seconds = null, IReadOnlyDictionary<string, string>? metadata = null)
     {

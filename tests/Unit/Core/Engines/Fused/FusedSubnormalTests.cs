@@ -1,6 +1,6 @@
 using MnistClaims.Core.Engines.Fused;
 
-namespace MnistClaims.Tests.Unit.Engines;
+namespace MnistClaims.Tests.Unit.Core.Engines.Fused;
 
 /// <summary>
 /// The fused engine's optimizer updates against the plain float32 computation, lane by lane and bit for bit, over

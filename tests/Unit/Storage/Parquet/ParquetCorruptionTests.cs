@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using MnistClaims.Storage.Parquet;
 
-namespace MnistClaims.Tests.Unit.Storage;
+namespace MnistClaims.Tests.Unit.Storage.Parquet;
 
 [TestFixture]
 public class ParquetCorruptionTests

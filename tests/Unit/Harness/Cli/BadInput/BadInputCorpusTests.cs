@@ -4,7 +4,7 @@ using MnistClaims.Core.Runs;
 using MnistClaims.Snapshots;
 using MnistClaims.Storage.Parquet;
 
-namespace MnistClaims.Tests.Unit.Harness.BadInput;
+namespace MnistClaims.Tests.Unit.Harness.Cli.BadInput;
 
 /// <summary>A sandbox for one case: a copy of a tiny complete run, a baselines root, files to break.</summary>
 public sealed class Sandbox(string root)
@@ -93,7 +93,7 @@ public sealed record BadCase(string Name, int Exit, Func<Sandbox, string[]> Args
 /// The bad-input corpus (issue 13): every case runs the CLI as a child process and asserts the exit code, one error
 /// line on stderr naming the file or flag and what was expected, no stack trace, and nothing previously written changed.
 /// </summary>
-[Category("BadInput"), NonParallelizable]
+[Category("BadInput"), Category("Integration"), NonParallelizable]   // trains on the MNIST files
 public sealed class BadInputCorpusTests
 {
     static string _fixture = "";

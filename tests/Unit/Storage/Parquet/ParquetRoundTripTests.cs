@@ -1,6 +1,6 @@
 using MnistClaims.Storage.Parquet;
 
-namespace MnistClaims.Tests.Unit.Storage;
+namespace MnistClaims.Tests.Unit.Storage.Parquet;
 
 [TestFixture]
 public class ParquetRoundTripTests

@@ -1,6 +1,6 @@
 using MnistClaims.Core.Training;
 
-namespace MnistClaims.Tests.Unit.Harness;
+namespace MnistClaims.Tests.Unit.Core.Training;
 
 public sealed class MetricsTests
 {

@@ -1,7 +1,7 @@
 using MnistClaims.Storage.Parquet;
 using MnistClaims.Snapshots;
 
-namespace MnistClaims.Tests.Unit.Verification;
+namespace MnistClaims.Tests.Unit.Snapshots;
 
 [TestFixture]
 public class SnapshotComparerTests
@@ -11,16 +11,16 @@ public class SnapshotComparerTests
     [Test]
     public void Identical_Matches_And_Seconds_Are_Ignored()
     {
-        var r = SnapshotComparer.Compare(VerificationTestData.Epochs(), VerificationTestData.Epochs(seconds: new[] { 9.0, 9.0, 9.0 }), Tol);
+        var r = SnapshotComparer.Compare(SnapshotTestData.Epochs(), SnapshotTestData.Epochs(seconds: new[] { 9.0, 9.0, 9.0 }), Tol);
         Assert.That(r.IsMatch, Is.True, r.ToString());
     }
 
     [Test]
     public void Value_Just_Inside_And_Just_Outside_Atol()
     {
-        var inside = SnapshotComparer.Compare(VerificationTestData.Epochs(), VerificationTestData.Epochs(acc: new[] { 0.90, 0.95 + 0.0009, 0.97 }), Tol);
+        var inside = SnapshotComparer.Compare(SnapshotTestData.Epochs(), SnapshotTestData.Epochs(acc: new[] { 0.90, 0.95 + 0.0009, 0.97 }), Tol);
         Assert.That(inside.IsMatch, Is.True, inside.ToString());
-        var outside = SnapshotComparer.Compare(VerificationTestData.Epochs(), VerificationTestData.Epochs(acc: new[] { 0.90, 0.95 - 0.0011, 0.97 }), Tol, "epochs");
+        var outside = SnapshotComparer.Compare(SnapshotTestData.Epochs(), SnapshotTestData.Epochs(acc: new[] { 0.90, 0.95 - 0.0011, 0.97 }), Tol, "epochs");
         Assert.That(outside.Mismatches, Has.Count.EqualTo(1));
         var m = outside.Mismatches[0];
         Assert.That(m.Kind, Is.EqualTo(MismatchKind.ValueOutsideTolerance));
@@ -37,8 +37,8 @@ public class SnapshotComparerTests
     public void Value_Just_Inside_And_Just_Outside_Rtol()
     {
         // rtol 1% of verified 0.15 = 0.0015
-        Assert.That(SnapshotComparer.Compare(VerificationTestData.Epochs(), VerificationTestData.Epochs(loss: new[] { 0.30, 0.1514, 0.10 }), Tol).IsMatch, Is.True);
-        var r = SnapshotComparer.Compare(VerificationTestData.Epochs(), VerificationTestData.Epochs(loss: new[] { 0.30, 0.1484, 0.10 }), Tol);
+        Assert.That(SnapshotComparer.Compare(SnapshotTestData.Epochs(), SnapshotTestData.Epochs(loss: new[] { 0.30, 0.1514, 0.10 }), Tol).IsMatch, Is.True);
+        var r = SnapshotComparer.Compare(SnapshotTestData.Epochs(), SnapshotTestData.Epochs(loss: new[] { 0.30, 0.1484, 0.10 }), Tol);
         Assert.That(r.Mismatches.Single().Column, Is.EqualTo("train_loss"));
         Assert.That(r.Mismatches.Single().Verdict, Is.EqualTo(ChangeVerdict.Better), "loss went down");
     }
@@ -46,7 +46,7 @@ public class SnapshotComparerTests
     [Test]
     public void Missing_And_Extra_Columns_Both_Directions()
     {
-        var verified = VerificationTestData.Epochs();
+        var verified = SnapshotTestData.Epochs();
         var received = new Table(new[]
         {
             verified["epoch"], verified["test_acc"], verified["seconds"],
@@ -65,7 +65,7 @@ public class SnapshotComparerTests
     [Test]
     public void Type_Change_And_Row_Count_Change()
     {
-        var verified = VerificationTestData.Epochs();
+        var verified = SnapshotTestData.Epochs();
         var received = new Table(new[]
         {
             Column.Int64("epoch", new long[] { 1, 2 }),
@@ -80,9 +80,9 @@ public class SnapshotComparerTests
     [Test]
     public void NaN_Equals_NaN_Only()
     {
-        var v = VerificationTestData.Epochs(loss: new[] { double.NaN, 0.15, 0.10 });
-        Assert.That(SnapshotComparer.Compare(v, VerificationTestData.Epochs(loss: new[] { double.NaN, 0.15, 0.10 }), Tol).IsMatch, Is.True);
-        var r = SnapshotComparer.Compare(v, VerificationTestData.Epochs(loss: new[] { 0.3, 0.15, double.NaN }), Tol);
+        var v = SnapshotTestData.Epochs(loss: new[] { double.NaN, 0.15, 0.10 });
+        Assert.That(SnapshotComparer.Compare(v, SnapshotTestData.Epochs(loss: new[] { double.NaN, 0.15, 0.10 }), Tol).IsMatch, Is.True);
+        var r = SnapshotComparer.Compare(v, SnapshotTestData.Epochs(loss: new[] { 0.3, 0.15, double.NaN }), Tol);
         Assert.That(r.Mismatches.Select(m => m.RowKey), Is.EqualTo(new[] { "epoch=1", "epoch=3" }));
         Assert.That(r.Mismatches[1].Received, Is.EqualTo("NaN"));
     }

@@ -3,10 +3,10 @@ using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using MnistClaims.Torch;
 
-namespace MnistClaims.Tests.Unit.Harness;
+namespace MnistClaims.Tests.Unit.Core.Training;
 
-/// <summary>Trainer behaviour on the real MNIST files (category RealData: needs `make setup`).</summary>
-[Category("RealData")]
+/// <summary>Trainer behaviour on the real MNIST files (category Integration: needs `make setup`).</summary>
+[Category("Integration")]
 public sealed class TrainerTests
 {
     static MnistData? _data;

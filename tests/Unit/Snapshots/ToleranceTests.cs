@@ -1,6 +1,6 @@
 using MnistClaims.Snapshots;
 
-namespace MnistClaims.Tests.Unit.Verification;
+namespace MnistClaims.Tests.Unit.Snapshots;
 
 [TestFixture]
 public class ToleranceTests
