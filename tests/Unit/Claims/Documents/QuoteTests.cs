@@ -11,14 +11,28 @@ namespace MnistClaims.Tests.Unit.Claims.Documents;
 /// </summary>
 public sealed class QuoteTests
 {
-    /// <summary>The five documents: $MNIST_CLAIMS_DOCUMENTS, else ../shared/seeds beside the checkout.</summary>
+    /// <summary>The five documents: $MNIST_CLAIMS_DOCUMENTS, else the copy committed under documents/ (so the test
+    /// needs nothing outside the checkout).</summary>
     static string? DocumentsDir()
     {
         var env = Environment.GetEnvironmentVariable("MNIST_CLAIMS_DOCUMENTS");
         if (!string.IsNullOrWhiteSpace(env) && Directory.Exists(env)) return env;
         if (RepoPaths.Root is not { } root) return null;
-        var dir = Path.GetFullPath(Path.Combine(root, "..", "shared", "seeds"));
+        var dir = Path.Combine(root, "documents");
         return Directory.Exists(dir) ? dir : null;
+    }
+
+    /// <summary>The committed copy is the documents as published (../shared/seeds beside the checkout, where it exists).</summary>
+    [Test]
+    public void The_committed_documents_are_the_published_ones()
+    {
+        var root = RepoPaths.RequireRoot();
+        foreach (var d in Registry.Documents)
+            Assert.That(File.Exists(Path.Combine(root, "documents", d)), Is.True, $"documents/{d} is missing");
+        var shared = Path.GetFullPath(Path.Combine(root, "..", "shared", "seeds"));
+        if (!Directory.Exists(shared)) return;   // a clone without the shared folder: the committed copy is what there is
+        foreach (var d in Registry.Documents.Append("NOTES.md"))
+            Assert.That(File.ReadAllBytes(Path.Combine(root, "documents", d)), Is.EqualTo(File.ReadAllBytes(Path.Combine(shared, d))), $"documents/{d} differs from ../shared/seeds/{d}");
     }
 
     static string Normalize(string s) => Regex.Replace(s, @"\s+", " ").Trim();
@@ -38,7 +52,7 @@ public sealed class QuoteTests
     public void Every_quote_occurs_verbatim_in_its_document()
     {
         var dir = DocumentsDir();
-        Requires.Tool(dir is not null, "the documents (../shared/seeds or $MNIST_CLAIMS_DOCUMENTS) are not on this machine");
+        Requires.Tool(dir is not null, "the documents (documents/ in the checkout or $MNIST_CLAIMS_DOCUMENTS) are missing");
         var texts = Registry.Documents.ToDictionary(d => d, d => Normalize(File.ReadAllText(Path.Combine(dir!, d))));
         var bad = new List<string>();
         foreach (var c in Registry.Claims)
