@@ -149,6 +149,8 @@ public sealed class ReportBuilder(ReportOptions o)
         return new ExpData(found.Experiment, series, found.Notes, found.Runs.FirstOrDefault()?.Manifest.ConfigHash, show);
     }
 
+    const int RawPoints = 600, SmoothPoints = 300;
+
     static SeedSeries SeriesOf(RunRecord run)
     {
         var ep = run.Epochs;
@@ -172,7 +174,8 @@ public sealed class ReportBuilder(ReportOptions o)
             y[i] = l > 0 ? l : double.NaN;   // drawn on a log scale
         }
         double secs = ep.Sum(e => double.IsFinite(e.TrainSeconds) ? e.TrainSeconds : 0);
-        return new SeedSeries(run.Manifest.Seed, epochs, cols, Series.MinMaxDecimate(x, y), Series.Smoothed(x, y), run.Manifest.DivergedAtStep, secs);
+        // 600 raw and 300 smoothed points per seed: at 20 seeds a chart stays a few hundred kB (the published report is committed).
+        return new SeedSeries(run.Manifest.Seed, epochs, cols, Series.MinMaxDecimate(x, y, RawPoints), Series.Smoothed(x, y, SmoothPoints), run.Manifest.DivergedAtStep, secs);
     }
 
     static Showcase ShowcaseOf(RunRecord run) => new(run.Manifest.Seed, run.Final.Confusion, run.Final.Classes, run.Final.Misses);

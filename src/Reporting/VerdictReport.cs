@@ -10,6 +10,9 @@ namespace MnistClaims.Reporting;
 /// <summary>The verdict table of a reproduction: console, Markdown and JSON renderings.</summary>
 public sealed record VerdictReport(string Profile, IReadOnlyList<long> Seeds, DateTimeOffset Generated, double WallSeconds, IReadOnlyList<VerdictRow> Rows)
 {
+    /// <summary>Claims selected but not judged (<c>reproduce --no-train</c> without the cached runs they need).</summary>
+    public IReadOnlyList<string> NotJudged { get; init; } = [];
+
     public IReadOnlyDictionary<string, int> Counts => Rows.GroupBy(r => r.Verdict).ToDictionary(g => g.Key, g => g.Count());
 
     static readonly JsonSerializerOptions Json = new()
@@ -42,15 +45,29 @@ public sealed record VerdictReport(string Profile, IReadOnlyList<long> Seeds, Da
         sb.AppendLine("# Verdicts").AppendLine();
         sb.AppendLine($"Profile `{Profile}`, seeds {string.Join(", ", Seeds)}, generated {Generated:yyyy-MM-dd HH:mm} UTC, wall time {TimeSpan.FromSeconds(WallSeconds):hh\\:mm\\:ss}.").AppendLine();
         sb.AppendLine("Rules: " + ClaimFactory.RulesText + ".").AppendLine();
+        bool Apart(VerdictRow r) => r.Kind == nameof(ClaimKind.ByConstruction);
         sb.AppendLine("| verdict | count |").AppendLine("|---|---|");
-        foreach (var (k, v) in Counts.OrderBy(k => k.Key)) sb.AppendLine($"| {k} | {v} |");
+        foreach (var g in Rows.Where(r => !Apart(r)).GroupBy(r => r.Verdict).OrderBy(g => g.Key)) sb.AppendLine($"| {g.Key} | {g.Count()} |");
+        int apart = Rows.Count(Apart);
+        if (NotJudged.Count > 0)
+            sb.AppendLine().AppendLine($"Not judged in this run ({NotJudged.Count}: their experiments had fewer than 4 cached seeds; `harness reproduce` trains them): {string.Join(", ", NotJudged.Select(id => $"`{id}`"))}.");
+        if (apart > 0) sb.AppendLine().AppendLine($"{apart} claim(s) whose verdict is fixed by construction (times on other hardware, a document's own buggy output, counts the document makes impossible) are listed apart under each document and not counted above.");
         foreach (var doc in Rows.GroupBy(r => r.Document))
         {
             sb.AppendLine().AppendLine($"## {doc.Key}").AppendLine();
-            sb.AppendLine("| claim | documented | measured (mean ± std [min, max]) | verdict | evidence |");
-            sb.AppendLine("|---|---|---|---|---|");
-            foreach (var r in doc)
-                sb.AppendLine($"| `{r.Id}`<br>{Md(r.Quote)} | {Md(r.Documented)} | {Md(r.Measured)} | **{r.Verdict}** | {Md(r.Evidence)} |");
+            Table(doc.Where(r => !Apart(r)));
+            if (doc.Any(Apart))
+            {
+                sb.AppendLine().AppendLine("Fixed by construction (not evidence about the document's reproducibility):").AppendLine();
+                Table(doc.Where(Apart));
+            }
+        }
+        void Table(IEnumerable<VerdictRow> rows)
+        {
+            sb.AppendLine("| claim | documented | measured (mean ± std [min, max]) | verdict | decided by | evidence |");
+            sb.AppendLine("|---|---|---|---|---|---|");
+            foreach (var r in rows)
+                sb.AppendLine($"| `{r.Id}`<br>{Md(r.Quote)} | {Md(r.Documented)} | {Md(r.Measured)}{(r.Seeds is int n ? $" (N = {n})" : "")} | **{r.Verdict}** | {Md(r.Test.Length > 0 ? r.Test : r.Rule)} | {Md(r.Evidence)} |");
         }
         return sb.ToString();
     }

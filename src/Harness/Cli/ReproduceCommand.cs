@@ -55,6 +55,7 @@ public static class ReproduceCommand
         if (altSeeds < 4) throw new UsageException("--alternative-seeds: expected at least 4 (the rule leaves one seed out and needs three)");
         IReadOnlyList<long> Wanted(Experiment e) => e.Alternative ? seeds.Take(altSeeds).ToArray() : seeds;
         Func<Experiment, IReadOnlyList<long>> SeedsOf = Wanted;
+        IReadOnlyList<string> notJudged = [];
         if (a.Switch("no-train"))
         {
             var cached = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<long>)Wanted(e).TakeWhile(s => cache.Contains(e.Id, Config(e, s))).ToArray());
@@ -62,6 +63,7 @@ public static class ReproduceCommand
             if (unjudged.Length > 0)
                 Console.Out.WriteLine($"not judged ({unjudged.Length}, fewer than 4 cached seeds of an experiment they need): {string.Join(", ", unjudged.Select(c => c.Id))}");
             claims = claims.Except(unjudged).ToArray();
+            notJudged = unjudged.Select(c => c.Id).ToArray();
             if (claims.Count == 0) throw new UsageException("--no-train: no selected claim has the cached runs it needs");
             experiments = Judge.ExperimentsOf(claims);
             SeedsOf = e => cached[e.Id];
@@ -80,7 +82,7 @@ public static class ReproduceCommand
         Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, Console.Out).Run(missing, cancel));
 
         var rows = Judge.Evaluate(claims, SeedsOf, cache, data, Config);
-        var report = new VerdictReport(profile, seeds, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, rows);
+        var report = new VerdictReport(profile, seeds, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, rows) { NotJudged = notJudged };
         Console.Out.Write(report.ToConsole());
         report.Write(outDir);
         if (CalibrationSelected(claims))
