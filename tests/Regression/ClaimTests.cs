@@ -37,7 +37,7 @@ public sealed class ClaimTests
     }
 
     /// <summary>The main job's N (alternative readings of inferred setups run with <see cref="AlternativeSeeds"/>).</summary>
-    public const int ReproduceSeeds = 20, AlternativeSeeds = 10;
+    public const int ReproduceSeeds = 20, AlternativeSeeds = 20;
 
     [Category("Reproduce")]
     [TestCaseSource(nameof(Numeric))]

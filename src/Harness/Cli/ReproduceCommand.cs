@@ -17,7 +17,7 @@ public static class ReproduceCommand
     public static readonly Flag[] Flags =
     [
         new("seeds", "N", "seeds per experiment (1..N)", "20"),
-        new("alternative-seeds", "N", "seeds for the alternative readings of inferred setups (at most --seeds)", "10"),
+        new("alternative-seeds", "N", "seeds for the alternative readings of inferred setups (at most --seeds; below 19 the rule cannot reject a reading)", "20"),
         new("seed-list", "S,S,..", "explicit seeds instead of 1..N"),
         new("documents", "P,P,..", "only these documents (file-name prefixes, e.g. 000,002)"),
         new("claims", "ID,ID,..", "only these claims"),
@@ -51,7 +51,7 @@ public static class ReproduceCommand
         var cache = RunCache.Default();
 
         Console.Out.WriteLine($"reproducing {claims.Count} claim(s) of {claims.Select(c => c.Document).Distinct().Count()} document(s): {experiments.Count} experiment(s) x {seeds.Count} seed(s) on {profile}");
-        int altSeeds = a.Int("alternative-seeds", 10);
+        int altSeeds = a.Int("alternative-seeds", 20);
         if (altSeeds < 4) throw new UsageException("--alternative-seeds: expected at least 4 (the rule leaves one seed out and needs three)");
         IReadOnlyList<long> Wanted(Experiment e) => e.Alternative ? seeds.Take(altSeeds).ToArray() : seeds;
         Func<Experiment, IReadOnlyList<long>> SeedsOf = Wanted;
