@@ -26,16 +26,24 @@ public sealed record RunJob(Experiment Experiment, TrainConfig Config, string Ou
 }
 
 /// <summary>
-/// Trains jobs in separate worker processes (<c>harness train --config ... --out ...</c>), a few at a
-/// time. Separate processes because libtorch's default generator is process-global: two models trained
-/// on two threads of one process would interleave their random draws and lose determinism.
+/// Trains jobs in separate worker processes (<c>harness worker</c>, see <see cref="WorkerRequest"/>), a few at a time,
+/// each worker training one run after another as the scheduler hands them out (longest first). Separate processes
+/// because libtorch's default generator is process-global: two models trained on two threads of one process would
+/// interleave their random draws and lose determinism. One run after another in one process is safe: every run starts
+/// from <c>manual_seed</c> and its own generators (a test checks a worker's second run equals a fresh process's).
 /// </summary>
 public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
 {
+    sealed class Worker(RunningProcess proc)
+    {
+        public RunningProcess Proc { get; } = proc;
+        public RunJob? Job { get; set; }
+    }
+
     /// <summary>
     /// Trains every job. Cancelling <paramref name="cancel"/> (reproduce does on SIGINT/SIGTERM) kills every running
-    /// worker with its children, deletes their temp config files and throws <see cref="OperationCanceledException"/>;
-    /// so does any other exit from here: no worker outlives the scheduler, no temp file is left.
+    /// worker with its children and throws <see cref="OperationCanceledException"/>; so does any other exit from here: no
+    /// worker outlives the scheduler (and a worker whose scheduler died of kill -9 stops itself).
     /// </summary>
     public void Run(IReadOnlyList<RunJob> work, CancellationToken cancel = default)
     {
@@ -43,47 +51,63 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
         var queue = new Queue<RunJob>(work.OrderByDescending(j => j.Cost));
         double total = work.Sum(j => j.Cost), done = 0;
         var clock = Stopwatch.StartNew();
-        var running = new List<(RunJob Job, RunningProcess Proc, string ConfigFile)>();
+        var workers = new List<Worker>();
         var failures = new List<string>();
         int finished = 0;
         log.WriteLine($"training {work.Count} run(s) in {Math.Min(jobs, work.Count)} worker process(es)");
-        RemoveStaleConfigs();
+
+        void Finish(RunJob job, string? error)
+        {
+            if (error is not null && error.Contains(RunLock.Refusal, StringComparison.Ordinal)) error = AwaitOtherWriter(job, error, cancel);
+            finished++; done += job.Cost;
+            if (error is not null) failures.Add($"{job.Experiment.Id} seed {job.Config.Seed}: {error}");
+            var elapsed = clock.Elapsed;
+            var eta = done > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done) : TimeSpan.Zero;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  [{finished}/{work.Count}] {job.Experiment.Id} seed {job.Config.Seed} {(error is null ? "done" : "FAILED")}  elapsed {elapsed:hh\\:mm\\:ss}  ETA {eta:hh\\:mm\\:ss}"));
+        }
+
+        void Send(Worker w, RunJob job)
+        {
+            w.Job = job;
+            if (!w.Proc.WriteLine(new WorkerRequest(job.OutDir, job.Experiment.Id, job.Config.ToCanonicalJson()).ToLine()))
+                w.Proc.WaitForExit(TimeSpan.FromSeconds(5));   // it died before reading: reported as its job's failure below
+        }
+
         try
         {
-            while (queue.Count > 0 || running.Count > 0)
+            while (queue.Count > 0 || workers.Any(w => w.Job is not null))
             {
                 cancel.ThrowIfCancellationRequested();
-                while (running.Count < jobs && queue.Count > 0)
+                foreach (var w in workers.Where(w => w.Job is null && !w.Proc.HasExited))
+                    if (queue.Count > 0) Send(w, queue.Dequeue());
+                while (workers.Count < jobs && queue.Count > 0)
                 {
-                    var job = queue.Dequeue();
-                    var cfgPath = Path.Combine(Path.GetTempPath(), $"mnist-claims-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
-                    running.Add((job, Start(job, cfgPath), cfgPath));
+                    var w = new Worker(Start());
+                    workers.Add(w);
+                    Send(w, queue.Dequeue());
                 }
-                cancel.WaitHandle.WaitOne(200);
-                foreach (var r in running.Where(r => r.Proc.HasExited).ToList())
+                cancel.WaitHandle.WaitOne(100);
+                foreach (var w in workers.ToList())
                 {
-                    running.Remove(r);
-                    var result = r.Proc.Result();
-                    r.Proc.Dispose();
-                    Common.AtomicFile.TryDelete(r.ConfigFile);
-                    finished++; done += r.Job.Cost;
-                    if (result.ExitCode != 0 && result.StdErr.Contains(RunLock.Refusal, StringComparison.Ordinal))
-                        result = AwaitOtherWriter(r.Job, result, cancel);
-                    if (result.ExitCode != 0)
-                        failures.Add($"{r.Job.Experiment.Id} seed {r.Job.Config.Seed}: exit {result.ExitCode}: {result.Tail()}");
-                    var elapsed = clock.Elapsed;
-                    var eta = done > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * (total - done) / done) : TimeSpan.Zero;
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  [{finished}/{work.Count}] {r.Job.Experiment.Id} seed {r.Job.Config.Seed} {(result.ExitCode == 0 ? "done" : "FAILED")}  elapsed {elapsed:hh\\:mm\\:ss}  ETA {eta:hh\\:mm\\:ss}"));
+                    bool exited = w.Proc.HasExited;
+                    if (exited) w.Proc.StdOut.Wait(TimeSpan.FromSeconds(5));   // its last lines are read before it is judged
+                    while (w.Job is { } job && w.Proc.TryReadLine(out var line))
+                        if (WorkerReply.TryParse(line) is { } reply && reply.OutDir == job.OutDir) { w.Job = null; Finish(job, reply.Error); }
+                    if (!exited) continue;
+                    workers.Remove(w);
+                    var result = w.Proc.Result();
+                    w.Proc.Dispose();
+                    if (w.Job is { } lost) Finish(lost, $"worker exited with code {result.ExitCode} before finishing: {result.Tail()}");
                 }
             }
         }
         finally
         {
-            foreach (var r in running)
+            foreach (var w in workers)
             {
-                r.Proc.Dispose();   // kills the worker and its children
-                Common.AtomicFile.TryDelete(r.ConfigFile);
+                if (w.Job is null) { w.Proc.CloseInput(); w.Proc.WaitForExit(TimeSpan.FromSeconds(10)); }   // idle: ends at end of input
+                w.Proc.Dispose();   // kills a worker still training (cancelled, or an error here) and its children
             }
         }
         if (failures.Count > 0) throw new Common.ProcessFailedException($"training failed for {failures.Count} run(s): " + string.Join("; ", failures));
@@ -91,52 +115,24 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
 
     /// <summary>
     /// The worker was refused because another process (say a second <c>reproduce</c> sharing the cache) is writing this
-    /// very run: wait for that writer, then the run it wrote is this job's result (a success when it is complete).
+    /// very run: wait for that writer, then the run it wrote is this job's result (null, a success, when it is complete).
     /// </summary>
-    ProcessResult AwaitOtherWriter(RunJob job, ProcessResult refused, CancellationToken cancel)
+    string? AwaitOtherWriter(RunJob job, string refused, CancellationToken cancel)
     {
         log.WriteLine($"  {job.Experiment.Id} seed {job.Config.Seed}: another process is training it; waiting for that run");
         while (RunLock.IsHeld(job.OutDir)) { cancel.ThrowIfCancellationRequested(); cancel.WaitHandle.WaitOne(500); }
         return RunStore.TryReadAll(job.OutDir, out var run, out var why) && run!.Manifest.ConfigHash == job.Config.Hash && run.Manifest.Seed == job.Config.Seed
-            ? refused with { ExitCode = 0 }
-            : refused with { StdErr = $"{refused.StdErr.Trim()}; after that writer finished: {why ?? "a run of another configuration"}" };
+            ? null
+            : $"{refused}; after that writer finished: {why ?? "a run of another configuration"}";
     }
 
-    RunningProcess Start(RunJob job, string cfgPath)
+    RunningProcess Start()
     {
-        Common.AtomicFile.WriteAllText(cfgPath, job.Config.ToCanonicalJson());
         var (exe, prefix) = SelfCommand();
-        var args = prefix.Concat(["train", "--config", cfgPath, "--out", job.OutDir, "--overwrite", "--experiment", job.Experiment.Id]).ToList();
+        // --scheduler: the worker watches this process, so a kill -9 here (no chance to stop it) stops the worker too.
+        var args = prefix.Concat(["worker", "--scheduler", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]).ToList();
         if (dataDir is not null) { args.Add("--data-dir"); args.Add(dataDir); }
-        // The worker watches this process: killed with -9 (no chance to stop it), it stops itself and removes its config.
-        var env = new Dictionary<string, string?> { [ParentPidVar] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture) };
-        try { return ProcessRunner.Start(new ProcessSpec(exe, args) { Environment = env }); }
-        catch { Common.AtomicFile.TryDelete(cfgPath); throw; }
-    }
-
-    /// <summary>Set in a worker's environment: the scheduler's pid, which the worker watches (see <c>harness train</c>).</summary>
-    public const string ParentPidVar = "MNIST_CLAIMS_PARENT_PID";
-
-    /// <summary>A temp config file of a scheduler (<c>mnist-claims-&lt;pid&gt;-&lt;guid&gt;.json</c>) and the pid that wrote it, else null.</summary>
-    public static int? ConfigOwner(string path)
-    {
-        var name = Path.GetFileName(path);
-        if (!name.StartsWith("mnist-claims-", StringComparison.Ordinal) || !name.EndsWith(".json", StringComparison.Ordinal)) return null;
-        var rest = name["mnist-claims-".Length..];
-        int dash = rest.IndexOf('-');
-        return dash > 0 && int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-    }
-
-    /// <summary>Temp config files of schedulers that no longer run (killed with -9).</summary>
-    static void RemoveStaleConfigs()
-    {
-        try
-        {
-            foreach (var f in Directory.EnumerateFiles(Path.GetTempPath(), "mnist-claims-*.json"))
-                if (ConfigOwner(f) is { } pid && !ProcessRunner.IsAlive(pid)) AtomicFile.TryDelete(f);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        return ProcessRunner.Start(new ProcessSpec(exe, args) { Interactive = true });
     }
 
     /// <summary>How to start the harness again (see <see cref="HarnessProcess"/>).</summary>

@@ -26,12 +26,18 @@ public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments
     /// <summary>Variables to set (a null value removes the variable from the child's environment).</summary>
     public IReadOnlyDictionary<string, string?>? Environment { get; init; }
     public string? StdIn { get; init; }
+    /// <summary>
+    /// A conversation instead of a batch: stdin stays open for <see cref="RunningProcess.WriteLine"/>, stdout arrives line by
+    /// line through <see cref="RunningProcess.TryReadLine"/>, and only the last 16 KB of stderr are kept, so a child that
+    /// lives for hours (a training worker) holds flat memory in its parent.
+    /// </summary>
+    public bool Interactive { get; init; }
 
     public ProcessStartInfo StartInfo()
     {
         var psi = new ProcessStartInfo(Program)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = StdIn is not null,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = StdIn is not null || Interactive,
             UseShellExecute = false, WorkingDirectory = WorkingDirectory ?? "",
         };
         foreach (var a in Arguments) psi.ArgumentList.Add(a);
@@ -46,16 +52,60 @@ public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments
 public sealed class RunningProcess : IDisposable
 {
     readonly Process _p;
+    readonly System.Collections.Concurrent.ConcurrentQueue<string>? _lines;
     public string Program { get; }
     public Task<string> StdOut { get; }
     public Task<string> StdErr { get; }
 
-    internal RunningProcess(Process p, string program, string? stdin)
+    internal RunningProcess(Process p, string program, string? stdin, bool interactive = false)
     {
         _p = p; Program = program;
+        if (interactive)
+        {
+            _lines = new();
+            StdOut = Task.Run(async () =>
+            {
+                while (await p.StandardOutput.ReadLineAsync() is { } line) _lines.Enqueue(line);
+                return "";
+            });
+            StdErr = Task.Run(async () =>
+            {
+                const int keep = 16 * 1024;
+                var tail = new System.Text.StringBuilder();
+                while (await p.StandardError.ReadLineAsync() is { } line)
+                {
+                    tail.Append(line).Append('\n');
+                    if (tail.Length > 2 * keep) tail.Remove(0, tail.Length - keep);
+                }
+                return tail.Length > keep ? tail.ToString(tail.Length - keep, keep) : tail.ToString();
+            });
+            return;
+        }
         StdOut = p.StandardOutput.ReadToEndAsync();
         StdErr = p.StandardError.ReadToEndAsync();
         if (stdin is not null) { p.StandardInput.Write(stdin); p.StandardInput.Close(); }
+    }
+
+    /// <summary>Sends one line to an interactive child's stdin; false when the child no longer reads it (it has exited).</summary>
+    public bool WriteLine(string line)
+    {
+        if (_lines is null) throw new InvalidOperationException($"{Program} was not started interactive");
+        try { _p.StandardInput.WriteLine(line); _p.StandardInput.Flush(); return true; }
+        catch (IOException) { return false; }
+    }
+
+    /// <summary>Closes an interactive child's stdin: the end of its input.</summary>
+    public void CloseInput()
+    {
+        try { _p.StandardInput.Close(); }
+        catch (IOException) { }
+    }
+
+    /// <summary>The next line an interactive child wrote to stdout, if one has arrived.</summary>
+    public bool TryReadLine(out string line)
+    {
+        if (_lines is null) throw new InvalidOperationException($"{Program} was not started interactive");
+        return _lines.TryDequeue(out line!);
     }
 
     public int Id => _p.Id;
@@ -98,7 +148,7 @@ public static class ProcessRunner
         try
         {
             var p = Process.Start(spec.StartInfo()) ?? throw new ProcessFailedException($"{spec.Program}: could not start");
-            return new RunningProcess(p, spec.Program, spec.StdIn);
+            return new RunningProcess(p, spec.Program, spec.StdIn, spec.Interactive);
         }
         catch (Win32Exception e)
         {

@@ -17,6 +17,7 @@ public static class Program
         ("snapshot", "verify cached full-length runs against the baselines (writes received files)", SnapshotCommand.Run),
         ("diff", "compare two baseline profiles or run directories", DiffCommand.Run),
         ("bench", "training throughput vs the plain PyTorch script, and memory flatness", BenchCommand.Run),
+        ("worker", "(started by reproduce) train the runs a scheduler sends on stdin, one after another", WorkerCommand.Run),
         ("info", "show libtorch version, build config, threads, CUDA and the hardware profile", InfoCommand.Run),
     ];
 
@@ -71,7 +72,7 @@ public static class Program
         _ => null,
     };
 
-    static string OneLine(Exception e)
+    internal static string OneLine(Exception e)
     {
         if (e is AggregateException { InnerExceptions.Count: 1 } ag) return OneLine(ag.InnerException!);
         var msg = e is TorchException ? $"libtorch error: {e.Message}" : e is OperationCanceledException ? "interrupted" : e.Message;

@@ -74,7 +74,7 @@ public sealed class RunCache(string root)
         using var _ = RunLock.Acquire(dir);   // one writer per entry; fails naming the other writer
         RunStore.CheckTarget(dir, overwrite: true);
         var result = new Trainer(data).Run(cfg, observer);
-        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: experimentId);
+        var manifest = Manifest.For(result, data.Checksums, experimentId: experimentId);
         return RunStore.Write(dir, result, manifest, overwrite: true);
     }
 }

@@ -78,50 +78,45 @@ public static class TrainCommand
         return cfg;
     }
 
-    /// <summary>
-    /// A worker of <c>reproduce</c> (its scheduler's pid in the environment) stops when the scheduler is gone, even after
-    /// a kill -9 that gave the scheduler no chance to stop it, and removes the scheduler's temp config file it was given.
-    /// </summary>
-    static void WatchParent(string? configFile)
-    {
-        if (!int.TryParse(Environment.GetEnvironmentVariable(Claims.Scheduler.ParentPidVar), out var parent)) return;
-        var watcher = new Thread(() =>
-        {
-            while (ProcessRunner.IsAlive(parent)) Thread.Sleep(500);
-            if (configFile is not null && Claims.Scheduler.ConfigOwner(configFile) == parent) AtomicFile.TryDelete(configFile);
-            Console.Error.WriteLine($"harness train: the scheduler (pid {parent}) is gone; stopping");
-            Environment.Exit(130);
-        }) { IsBackground = true, Name = "parent-watch" };
-        watcher.Start();
-    }
-
     public static int Run(string[] argv)
     {
         var a = new Args("train", Flags, argv);
         if (a.HelpRequested) { Console.Out.Write(HelpText); return 0; }
         if (a.Positionals.Count > 0) throw new UsageException($"train: unexpected argument '{a.Positionals[0]}'");
-        WatchParent(a.String("config"));
         var cfg = ConfigFrom(a);
         Devices.Resolve(cfg.Device);   // fails early, in one line, for cuda without CUDA
         var outDir = Path.GetFullPath(a.String("out") ?? Path.Combine(RepoPaths.Root is null ? "runs" : RepoPaths.Runs, $"{cfg.Hash}-s{cfg.Seed}"));
         bool overwrite = a.Switch("overwrite");
-        // Everything that can refuse the output is checked before training, not after: what --out holds (--overwrite
-        // replaces only a run directory), whether the location is writable, and whether another process writes there.
-        try { RunStore.CheckTarget(outDir, overwrite); }
-        catch (IOException e) { throw new UsageException($"--out: {e.Message}"); }
-        using var runLock = RunLock.Acquire(outDir);
-        try { RunStore.CheckTarget(outDir, overwrite); }   // again, now that no other writer can change it
-        catch (IOException e) { throw new UsageException($"--out: {e.Message}"); }
-        RunStore.CleanStale(Path.GetDirectoryName(outDir)!);
-
+        CheckTarget(outDir, overwrite);
         using var data = MnistData.Load(a.String("data-dir"), msg => Console.Error.WriteLine(msg));
-        var progress = new ConsoleProgress(Console.Out, ConsoleProgress.StderrIsTerminal);
-        var result = new Trainer(data).Run(cfg, progress);
-        var manifest = Manifest.For(result, Data.MnistFiles.Checksums(data.Directory), experimentId: a.String("experiment"));
-        RunStore.Write(outDir, result, manifest, overwrite: overwrite);
+        var result = TrainInto(outDir, cfg, overwrite, a.String("experiment"), data, new ConsoleProgress(Console.Out, ConsoleProgress.StderrIsTerminal));
         if (result.DivergedAtStep is { } s) Console.Out.WriteLine($"diverged: loss became NaN/Inf at step {s}");
         Console.Out.WriteLine($"final test accuracy {result.Epochs[^1].TestAcc:P2}  macro-F1 {result.Final.MacroF1:F4}  misses {result.Final.Misses.Count}  params {result.ParameterCount:N0}  ({result.TotalSeconds:F1} s)");
         Console.Out.WriteLine($"run written to {Path.GetFullPath(outDir)}");
         return 0;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="cfg"/> and writes its run record to <paramref name="outDir"/> (what <c>train</c> and each
+    /// request to <c>harness worker</c> do). Everything that can refuse the output is checked before training, not after:
+    /// what the directory holds (<paramref name="overwrite"/> replaces only a run directory), whether it is writable, and
+    /// whether another process writes there (the run lock, held until the record is written).
+    /// </summary>
+    internal static RunResult TrainInto(string outDir, TrainConfig cfg, bool overwrite, string? experiment, MnistData data, ITrainObserver? progress)
+    {
+        CheckTarget(outDir, overwrite);
+        using var runLock = RunLock.Acquire(outDir);
+        CheckTarget(outDir, overwrite);   // again, now that no other writer can change it
+        RunStore.CleanStale(Path.GetDirectoryName(outDir)!);
+        var result = new Trainer(data).Run(cfg, progress);
+        var manifest = Manifest.For(result, data.Checksums, experimentId: experiment);
+        RunStore.Write(outDir, result, manifest, overwrite: overwrite);
+        return result;
+    }
+
+    static void CheckTarget(string outDir, bool overwrite)
+    {
+        try { RunStore.CheckTarget(outDir, overwrite); }
+        catch (IOException e) { throw new UsageException($"--out: {e.Message}"); }
     }
 }

@@ -109,7 +109,7 @@ public sealed class BadInputCorpusTests
     }
 
     [OneTimeTearDown]
-    public void Clean() => Common.AtomicFile.TryDelete(_fixture);
+    public void Clean() => MnistClaims.Common.AtomicFile.TryDelete(_fixture);
 
     static string[] A(params string[] a) => a;
     const int Usage = 2, Failure = 1;
@@ -227,7 +227,7 @@ public sealed class BadInputCorpusTests
             foreach (var n in c.Names(s)) Assert.That(all, Does.Contain(n), "the message names it");
             Cli.AssertUnchanged(before, Cli.Tree(root), c.Name);
         }
-        finally { Common.AtomicFile.TryDelete(root); }
+        finally { MnistClaims.Common.AtomicFile.TryDelete(root); }
     }
 
     [Test]
