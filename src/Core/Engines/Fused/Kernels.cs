@@ -271,11 +271,14 @@ public static unsafe class Kernels
     {
         int c = V.Count;
         float* spill = stackalloc float[8 * 16];   // one block's gradient, for the exact path
+        bool* zero = stackalloc bool[(kLen + c - 1) / c];
+        bool skip = u.ZeroGradientKeeps && ZeroGradientVectors<V>(dz, ldz, a, lda, n, o0, o1, kLen, zero);
         for (int o = o0; o < o1; o += 4)
         {
             int k = 0;
             for (; k + 2 * c <= kLen; k += 2 * c)
             {
+                if (skip && zero[k / c] && zero[k / c + 1]) continue;
                 long off = (long)o * ldw + k;
                 // Tested before the gradient is computed, so that no vector is live across the calls.
                 if (u.GridPaths && AnyTiny<V, U>(2, off, m, v, ldw, ref u)) ExactBlock<V, U>(dz + o, ldz, a + k, lda, n, 2, off, w, m, v, ldw, spill, ref u);
@@ -283,11 +286,35 @@ public static unsafe class Kernels
             }
             for (; k < kLen; k += c)
             {
+                if (skip && zero[k / c]) continue;
                 long off = (long)o * ldw + k;
                 if (u.GridPaths && AnyTiny<V, U>(1, off, m, v, ldw, ref u)) ExactBlock<V, U>(dz + o, ldz, a + k, lda, n, 1, off, w, m, v, ldw, spill, ref u);
                 else Grad4x1<V, U>(dz + o, ldz, a + k, lda, n, off, w, m, v, ldw, ref u);
             }
         }
+    }
+
+    /// <summary>
+    /// Marks in <paramref name="zero"/> the vectors of k whose gradient is +0 in every W row of [o0, o1): those where every
+    /// input of the batch is +0 (bit pattern zero), provided every dZ of those rows is finite. Then each product is an exact
+    /// +-0 and the sum, which starts from +0, stays +0 (RN(+0 + -0) = +0), bit for bit what the full sum gives. False when
+    /// some dZ is not finite (NaN or infinity times 0 is NaN): then no vector is marked. MNIST scaled to [0, 1] is about 80%
+    /// zeros, whole rows at the borders, so per-sample SGD (document 003) skips about half of its first layer's update.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static bool ZeroGradientVectors<V>(float* dz, int ldz, float* a, int lda, int n, int o0, int o1, int kLen, bool* zero) where V : struct, IVec<V>
+    {
+        for (int i = 0; i < n; i++)
+            for (int o = o0; o < o1; o++)
+                if (!float.IsFinite(dz[(long)i * ldz + o])) return false;
+        int c = V.Count;
+        for (int j = 0; j * c < kLen; j++)
+        {
+            var any = V.Zero;
+            for (int i = 0; i < n; i++) any |= V.Load(a + (long)i * lda + j * c);
+            zero[j] = V.AllBitsZero(any);
+        }
+        return true;
     }
 
     /// <summary>Four W rows x two vectors of k: gradient over the batch, then the (plain) update.</summary>

@@ -27,6 +27,12 @@ unsafe interface IUpdate<V> where V : struct, IVec<V>
 {
     /// <summary>Whether vectors with a zero gradient and small first moments may take <see cref="ApplyStill"/>.</summary>
     bool StillPaths { get; }
+    /// <summary>
+    /// Whether a +0 gradient leaves the parameter (and there is no state) exactly as it is, so that a block whose gradient
+    /// is known to be +0 need not be touched at all: plain SGD without weight decay, with a finite learning rate
+    /// (RN(p + RN(+0 * -lr)) = RN(p + -0) = p for every p, -0 and NaN included).
+    /// </summary>
+    bool ZeroGradientKeeps { get; }
     /// <summary>Lanes whose first moment at <paramref name="m"/> is too large for <see cref="ApplyStill"/>.</summary>
     V Moving(float* m);
     /// <summary>Whether vectors with grid state take <see cref="ApplyExact"/>.</summary>
@@ -81,6 +87,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 
     public bool StillPaths => _still;
     public bool GridPaths => _grid;
+    public bool ZeroGradientKeeps => false;   // a +0 gradient still decays exp_avg and exp_avg_sq, and moves the parameter
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public V Moving(float* m) => V.MagnitudeAbove(V.Load(m), _stillLimit);
@@ -155,7 +162,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 {
     readonly int _kind;   // 0 plain, 1 momentum, 2 nesterov
-    readonly bool _first, _decay, _still, _grid;
+    readonly bool _first, _decay, _still, _grid, _keeps;
     readonly V _negLr, _wd, _momentum, _oneMinusDampening;
     readonly double _momentumExact;
     readonly int _paramLimit;
@@ -170,10 +177,12 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         _paramLimit = Tiny.ParameterLimit((double)r.Lr * Math.ScaleB(1.0, -125));
         _grid = Tiny.GridDecay && r.Kind is 1 or 2 && !r.FirstStep && Tiny.IsGridFactor(r.Momentum) && _paramLimit != 0;
         _still = _grid && !_decay;
+        _keeps = r.Kind == 0 && !_decay && float.IsFinite(r.Lr);
     }
 
     public bool StillPaths => _still;
     public bool GridPaths => _grid;
+    public bool ZeroGradientKeeps => _keeps;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public V Moving(float* m) => V.MagnitudeAbove(V.Load(m), Tiny.GridLimit - 1);

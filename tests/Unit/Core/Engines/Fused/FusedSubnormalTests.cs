@@ -249,5 +249,50 @@ public unsafe class FusedSubnormalTests
         }
     }
 
+    /// <summary>
+    /// Plain SGD leaves the parameters of a block whose inputs are all +0 untouched (Kernels.ZeroGradientVectors), which is
+    /// exact only while every dZ is finite: a NaN or infinite dZ times +0 is NaN, and the plain update writes it. Batches of
+    /// three rows, some input vectors zero in every row, some in only one; dZ finite, then with a NaN, then an infinity.
+    /// </summary>
+    [Test]
+    public void Plain_sgd_skips_zero_input_blocks_only_while_every_dz_is_finite([Values(8, 16)] int lanes, [Values(0f, float.NaN, float.PositiveInfinity)] float odd)
+    {
+        const int n = 3;
+        var r = Sgd(0, 0.01);
+        bool old = Kernels.UseAvx512;
+        Kernels.UseAvx512 = lanes == 16;
+        var dz = Alloc(n * Rows); var a = Alloc(n * Cols); var w = Alloc(Rows * Cols);
+        try
+        {
+            var rng = new Random(lanes);
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < Cols; k++)
+                    a[i * Cols + k] = k < 16 || k >= 32 ? 0f : i == 1 ? (float)rng.NextDouble() : 0f;   // k 0-15 and 32-47 zero in every row, 16-31 only in rows 0 and 2
+            for (int i = 0; i < n * Rows; i++) dz[i] = (float)(rng.NextDouble() - 0.5);
+            if (odd != 0) dz[1 * Rows + 5] = odd;
+            for (int i = 0; i < Rows * Cols; i++) w[i] = i % 7 == 0 ? -0f : i % 11 == 0 ? float.NaN : (float)(rng.NextDouble() - 0.5);
+            var expected = new float[Rows * Cols];
+            for (int o = 0; o < Rows; o++)
+                for (int k = 0; k < Cols; k++)
+                {
+                    float g = 0f;
+                    for (int i = 0; i < n; i++) g = MathF.FusedMultiplyAdd(dz[i * Rows + o], a[i * Cols + k], g);
+                    expected[o * Cols + k] = MathF.FusedMultiplyAdd(g, -r.Lr, w[o * Cols + k]);
+                }
+            Kernels.UpdateWeights(dz, Rows, a, Cols, n, 0, Rows, Cols, w, null, null, Cols, in r);
+            for (int i = 0; i < Rows * Cols; i++)
+            {
+                bool same = Bits(expected[i]) == Bits(w[i]) || float.IsNaN(expected[i]) && float.IsNaN(w[i]);
+                Assert.That(same, $"lane {i} (row {i / Cols}, k {i % Cols}): expected {expected[i]:R}, got {w[i]:R}");
+            }
+            if (odd != 0) Assert.That(float.IsNaN(w[5 * Cols + 0]), "a non-finite dZ reaches the zero-input block's parameters");
+        }
+        finally
+        {
+            Kernels.UseAvx512 = old;
+            foreach (var p in new[] { dz, a, w }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
+        }
+    }
+
     static float* Alloc(int n) => (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(n * sizeof(float)), 64);
 }
