@@ -12,6 +12,7 @@ BUILD_DIR    ?= build/native
 TORCH_PREFIX ?=
 SEEDS        ?= 20
 JOBS         ?= 2
+SHARDS       ?= 4
 ARGS         ?=
 REPORT_ARGS  ?=
 # The harness pins OPENBLAS_NUM_THREADS=1, ATEN_CPU_CAPABILITY=avx2 and OPENBLAS_CORETYPE=Haswell itself before
@@ -19,7 +20,7 @@ REPORT_ARGS  ?=
 HARNESS      := $(DOTNET) run --no-build -c $(CONFIG) --project src/Harness --
 TEST_FLAGS   := -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 
-.PHONY: all setup setup-test native build test test-unit test-integration test-browser regress reproduce report bench accept diff claims clean gpu-bundle help
+.PHONY: all setup setup-test native build test test-unit test-integration test-browser test-slurm regress reproduce reproduce-slurm report bench accept diff claims clean gpu-bundle help
 
 all: build
 
@@ -65,6 +66,10 @@ test-browser: build
 	bash scripts/setup.sh report
 	bash scripts/run-tests.sh "Category=Browser"
 
+# The Slurm integration test alone (also in the fast tier): a single-node cluster started by the test, 2 shards.
+test-slurm: setup-test build
+	bash scripts/run-tests.sh "Category=Slurm"
+
 # Full tier: every experiment at its documented length, one seed, against the baseline.
 regress: setup-test build
 	bash scripts/run-tests.sh "Category=Full"
@@ -73,6 +78,11 @@ regress: setup-test build
 reproduce: setup build
 	$(HARNESS) reproduce --seeds $(SEEDS) --jobs $(JOBS) $(ARGS)
 	$(HARNESS) report $(REPORT_ARGS)
+
+# The main job sharded on Slurm (README, "Sharding: Slurm and CI"): a job array of $(SHARDS) shards and a dependent
+# merge-and-judge job, submitted and waited for. LOCAL_CLUSTER=1 starts a single-node cluster on this machine first.
+reproduce-slurm: setup build
+	SHARDS=$(SHARDS) SELECTION="--seeds $(SEEDS) $(ARGS)" bash scripts/slurm/submit.sh
 
 report: build
 	$(HARNESS) report $(REPORT_ARGS)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install what mnist-claims needs; idempotent and safe to re-run (`make setup` calls it).
 #
-#   scripts/setup.sh [core|test|report|all]      (default: all)
+#   scripts/setup.sh [core|test|report|slurm|all]      (default: all)
 #
 #   core    apt: libtorch-dev libopenblas0-pthread python3-torch python3-sklearn cmake g++ make nodejs npm
 #           (node/npm skipped when both are already on PATH); .NET SDK check; MNIST into .cache/mnist
-#   test    core + npm dependencies of tools/duckdb (Parquet interop tests)
+#   test    core + npm dependencies of tools/duckdb (Parquet interop tests) + slurm (the Slurm integration test is in the fast tier)
 #   report  core + tools/duckdb + chromium fonts-dejavu-core (HTML -> PDF/PNG reports)
+#   slurm   core + apt: slurm-wlm munge (scripts/slurm/: sharded runs, the single-node test cluster)
 #   all     everything
 #
 # Uses sudo only when not root and sudo exists. Runs `apt-get update` only when a package is missing.
@@ -15,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GROUP="${1:-all}"
 case "$GROUP" in
-  core | test | report | all) ;;
+  core | test | report | slurm | all) ;;
   -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
   *) echo "setup: error: unknown group '$GROUP'; expected one of: core, test, report, all" >&2; exit 2 ;;
 esac
@@ -36,6 +37,7 @@ else
   packages+=(nodejs npm)
 fi
 if want report; then packages+=(chromium fonts-dejavu-core); fi
+if want slurm test; then packages+=(slurm-wlm munge); fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
 

@@ -44,8 +44,14 @@ public static class Judge
             runs[id] = seeds(e).Select(s => cache.TryLoad(id, config(e, s), out var r) ? r
                 : throw new InvalidOperationException($"run of {id} seed {s} is missing from {cache.Root}")).ToArray();
         }
+        return Evaluate(list, runs, data);
+    }
+
+    /// <summary>Every claim judged in one context on runs already loaded (each experiment's runs in seed order; see <see cref="CachedRuns"/>).</summary>
+    public static IReadOnlyList<VerdictRow> Evaluate(IEnumerable<Claim> claims, IReadOnlyDictionary<string, IReadOnlyList<RunRecord>> runs, MnistData? data)
+    {
         var ctx = new ClaimContext(runs, data);
-        return list.Select(c => VerdictRow.Of(c, c.Evaluate(ctx))).ToArray();
+        return claims.Select(c => VerdictRow.Of(c, c.Evaluate(ctx))).ToArray();
     }
 
     public static IReadOnlyList<VerdictRow> Evaluate(IEnumerable<Claim> claims, IReadOnlyList<long> seeds, RunCache cache, MnistData? data,

@@ -9,6 +9,8 @@ public static class Program
     [
         ("train", "train one configuration and write its run record", TrainCommand.Run),
         ("reproduce", "the main job: judge every claim with N seeds and write the verdict table", ReproduceCommand.Run),
+        ("plan", "list a selection's run units and the shard each is trained in (reproduce --shard K/N)", PlanCommand.Run),
+        ("merge", "merge run caches of shards or machines into one, verified; names missing shards", MergeCommand.Run),
         ("calibrate", "measure the verdict rule's error rates on known-right and known-wrong cases -> reports/calibration.{md,json}", CalibrateCommand.Run),
         ("report", "build reports/index.html and index.md: verdicts, curves, confusion matrices, misclassified digits", ReportCommand.Run),
         ("judge", "judge one claim, against its experiments or a variant (--set key=value), with the main job's rule", JudgeCommand.Run),

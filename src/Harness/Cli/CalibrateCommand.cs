@@ -27,6 +27,7 @@ public static class CalibrateCommand
         new("no-train", null, "use only the cached runs (each document at the largest N its experiments share)"),
         new("data-dir", "DIR", "MNIST directory"),
         new("out", "DIR", "where calibration.md and calibration.json go", "reports"),
+        CacheOption.Flag,
     ];
 
     public static int Run(string[] argv)
@@ -41,26 +42,35 @@ public static class CalibrateCommand
         var outDir = a.String("out")!;
         if (outDir == "reports" && RepoPaths.Root is not null) outDir = RepoPaths.Reports;
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out, train: !a.Switch("no-train"), documents: ReproduceCommand.List(a.String("documents")));
+        var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out, train: !a.Switch("no-train"),
+            documents: ReproduceCommand.List(a.String("documents")), cache: CacheOption.Open(a));
         report.Write(outDir);
         Console.Out.WriteLine($"wrote {Path.Combine(outDir, "calibration.md")} and calibration.json");
         return 0;
     }
 
-    /// <summary>Trains what is missing, then measures every calibration document at the claims' margin, the scanned margins and smaller N.</summary>
-    public static CalibrationReport Calibrate(int seeds, IReadOnlyList<double> margins, IReadOnlyList<int> powerSeeds, int jobs, MnistData data, TextWriter log, bool train = true, IReadOnlyList<string>? documents = null)
+    /// <summary>
+    /// Trains what is missing, then measures every calibration document at the claims' margin, the scanned margins and smaller N.
+    /// Runs that <paramref name="loaded"/> already holds (the main job's, for the same configuration) are not read again.
+    /// </summary>
+    public static CalibrationReport Calibrate(int seeds, IReadOnlyList<double> margins, IReadOnlyList<int> powerSeeds, int jobs, MnistData data, TextWriter log, bool train = true,
+        IReadOnlyList<string>? documents = null, RunCache? cache = null, CachedRuns? loaded = null)
     {
-        var cache = RunCache.Default();
+        cache ??= RunCache.Default();
         var seedList = Enumerable.Range(1, seeds).Select(i => (long)i).ToArray();
         var sets = documents is { Count: > 0 } ? Registry.CalibrationSets.Where(s => documents.Any(d => s.Document.StartsWith(d, StringComparison.Ordinal))).ToArray() : Registry.CalibrationSets;
         if (sets.Count == 0) throw new UsageException($"--documents: expected a prefix of {string.Join(", ", Registry.CalibrationSets.Select(s => s.Document))}");
         var experiments = sets.SelectMany(s => s.Experiments).Distinct().Select(Registry.Experiment).ToArray();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
-        if (train) Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, log).Run(Judge.Missing(experiments, seedList, cache, Config), cancel));
         // Without training, each experiment contributes the seeds 1..k it has in the cache (k >= 4); each document is
         // calibrated at the largest N all its experiments share (the report states it).
-        var runs = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<RunRecord>)seedList
-            .Select(s => cache.TryLoad(e.Id, Config(e, s), out var r) ? r : null).TakeWhile(r => r is not null).Select(r => r!).ToArray());
+        var set = CachedRuns.Load(cache, experiments, _ => seedList, Config, prefixOnly: !train, reuse: loaded);
+        if (train)
+        {
+            Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, log).Run(set.Missing, cancel));
+            set.AddTrained();
+        }
+        var runs = set.For(experiments, e => set.Prefix(e, seedList));
         foreach (var (id, rs) in runs)
             if (rs.Count < 4) throw new InvalidOperationException($"{cache.Root}: {id} has {rs.Count} cached seed(s); calibration needs at least 4 (run harness calibrate without --no-train)");
         var values = CalibrationValues.FromRuns(sets, runs);

@@ -18,6 +18,7 @@ public static class JudgeCommand
         new("seeds", "N", "seeds per experiment (1..N)", "20"),
         new("jobs", "N", "worker processes training missing runs", "2"),
         new("data-dir", "DIR", "MNIST directory"),
+        CacheOption.Flag,
     ];
 
     public static int Run(string[] argv)
@@ -53,7 +54,7 @@ public static class JudgeCommand
         foreach (var (id, v) in variants.Where(kv => kv.Value.Id != kv.Key))
             Console.Out.WriteLine($"{id} -> variant {v.Id}: {string.Join(", ", overrides.Select(o => $"{o.Item1}={o.Item2}"))}");
 
-        var cache = RunCache.Default();
+        var cache = CacheOption.Open(a);
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
         Interrupt.Run(cancel => new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(Judge.Missing(variants.Values, seeds, cache, Config), cancel));

@@ -21,7 +21,8 @@ public static class ReportCommand
         new("engine", "NAME", "auto, fused or libtorch: as for --device", "auto"),
         new("documents", "P,P,..", "only these documents (file-name prefixes, e.g. 000,002)"),
         new("claims", "ID,ID,..", "only these claims in the verdict tables"),
-        new("runs", "DIR", "run cache root (default: $MNIST_CLAIMS_RUNS, else .cache/runs)"),
+        CacheOption.Flag,
+        new("runs", "DIR", "the same as --cache (its older name)"),
         new("seeds", "N", "only seeds 1..N (default: the seeds of verdicts.json, else every cached seed)"),
         new("seed-list", "S,S,..", "only these seeds"),
         new("data-dir", "DIR", "MNIST directory, for digit images and class counts"),
@@ -53,8 +54,10 @@ public static class ReportCommand
         try { claims = Judge.Select(ReproduceCommand.List(a.String("documents")), ReproduceCommand.List(a.String("claims"))); }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException) { throw new UsageException(e.Message); }
         var documents = Registry.Documents.Where(d => a.String("documents") is null || claims.Any(c => c.Document == d)).ToArray();
-        var runs = a.String("runs") is { } r ? Path.GetFullPath(r) : RunCache.Default().Root;
-        if (a.Has("runs") && !Directory.Exists(runs)) throw new UsageException($"--runs: directory '{runs}' does not exist");
+        if (a.Has("runs") && a.Has(CacheOption.Name)) throw new UsageException("--runs: is the older name of --cache; give one of them");
+        var runsFlag = a.Has("runs") ? "runs" : CacheOption.Name;
+        var runs = a.String(runsFlag) is { } r ? Path.GetFullPath(r) : RunCache.Default().Root;
+        if (a.Has(runsFlag) && !Directory.Exists(runs)) throw new UsageException($"--{runsFlag}: directory '{runs}' does not exist");
 
         IReadOnlyList<long>? seeds = null;
         if (a.Has("seed-list") || a.Has("seeds")) seeds = ReproduceCommand.SeedList(a);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MnistClaims.Claims;
 using MnistClaims.Claims.Calibration;
+using MnistClaims.Claims.Sharding;
 using MnistClaims.Reporting;
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
@@ -16,19 +17,15 @@ public static class ReproduceCommand
 {
     public static readonly Flag[] Flags =
     [
-        new("seeds", "N", "seeds per experiment (1..N)", "20"),
-        new("alternative-seeds", "N", "seeds for the alternative readings of inferred setups (at most --seeds; below 19 the rule cannot reject a reading)", "20"),
-        new("seed-list", "S,S,..", "explicit seeds instead of 1..N"),
-        new("documents", "P,P,..", "only these documents (file-name prefixes, e.g. 000,002)"),
-        new("claims", "ID,ID,..", "only these claims"),
+        .. Selection.Flags,
         new("jobs", "N", "worker processes training in parallel (each uses --threads libtorch threads)", "2"),
-        new("threads", "N", "libtorch intra-op threads per run", "1"),
-        new("device", "DEV", "cpu or cuda", "cpu"),
-        new("engine", "NAME", "auto (fused where supported), fused or libtorch", "auto"),
         new("data-dir", "DIR", "MNIST directory"),
         new("out", "DIR", "where verdicts.md and verdicts.json go", "reports"),
+        CacheOption.Flag,
         new("dry-run", null, "list the runs that would be trained and stop"),
         new("no-train", null, "train nothing: judge each claim with the seeds 1..k its experiments have cached (k >= 4; claims without them are listed, not judged)"),
+        new("shard", "K/N", "train only shard K (0..N-1) of the selection's runs into the cache and judge nothing (see `harness plan`)"),
+        new("from-cache", "DIR", "judge and report from the run cache DIR (e.g. merged shards) without training: --no-train with --cache DIR"),
     ];
 
     public static int Run(string[] argv)
@@ -37,38 +34,46 @@ public static class ReproduceCommand
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness reproduce [options]", "Reproduces the documents' claims with N seeds and prints verdicts.", Flags)); return 0; }
         a.NoPositionals();
         var clock = Stopwatch.StartNew();
-        var seeds = SeedList(a);
-        int threads = a.Int("threads", 1), jobs = a.Int("jobs", 2);
+        int jobs = a.Int("jobs", 2);
         if (jobs < 1) throw new UsageException("--jobs: expected a positive integer");
-        string device = a.String("device")!;
-        Devices.Resolve(device);
-        var claims = Judge.Select(List(a.String("documents")), List(a.String("claims")));
-        if (claims.Count == 0) throw new UsageException("no claims selected");
-        var experiments = Judge.ExperimentsOf(claims);
-        string engine = a.String("engine")!;
-        TrainConfig Config(Experiment e, long s) => e.ForSeed(s) with { Threads = threads, Device = device, Engine = engine };
-        var profile = HardwareProfile.For(Config(experiments.Count > 0 ? experiments[0] : Registry.Experiments[0], 1));
-        var cache = RunCache.Default();
+        if (a.Has("shard"))
+        {
+            foreach (var other in new[] { "from-cache", "no-train", "out" })
+                if (a.Has(other)) throw new UsageException($"--shard: cannot be combined with --{other} (a shard trains and judges nothing; judge the merged cache with --from-cache)");
+            ShardSpec spec;
+            try { spec = ShardSpec.Parse(a.String("shard")!); }
+            catch (FormatException e) { throw new UsageException($"--shard: {e.Message}"); }
+            return ShardRun.Run(Selection.From(a), spec, CacheOption.Open(a), jobs, a.String("data-dir"), a.Switch("dry-run"), Console.Out);
+        }
+        if (a.Has("from-cache") && a.Has(CacheOption.Name)) throw new UsageException("--from-cache: names the cache itself; drop --cache");
+        var sel = Selection.From(a);
+        var seeds = sel.Seeds;
+        var claims = sel.Claims;
+        var experiments = sel.Experiments;
+        var Config = sel.Config;
+        var profile = sel.Profile;
+        var cache = a.String("from-cache") is { } from ? CacheOption.Existing(from, "from-cache") : CacheOption.Open(a);
+        bool noTrain = a.Switch("no-train") || a.Has("from-cache");
 
         Console.Out.WriteLine($"reproducing {claims.Count} claim(s) of {claims.Select(c => c.Document).Distinct().Count()} document(s): {experiments.Count} experiment(s) x {seeds.Count} seed(s) on {profile}");
-        int altSeeds = a.Int("alternative-seeds", 20);
-        if (altSeeds < 4) throw new UsageException("--alternative-seeds: expected at least 4 (the rule leaves one seed out and needs three)");
-        IReadOnlyList<long> Wanted(Experiment e) => e.Alternative ? seeds.Take(altSeeds).ToArray() : seeds;
-        Func<Experiment, IReadOnlyList<long>> SeedsOf = Wanted;
+        Func<Experiment, IReadOnlyList<long>> SeedsOf = sel.Wanted;
         IReadOnlyList<string> notJudged = [];
-        if (a.Switch("no-train"))
+        // Each cached run is read once, here, with the cache's checks; the judge and the calibration take it from `loaded`.
+        var loaded = CachedRuns.Load(cache, experiments, sel.Wanted, Config, prefixOnly: noTrain);
+        IReadOnlyList<RunJob> missing = loaded.Missing;
+        if (noTrain)
         {
-            var cached = experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<long>)Wanted(e).TakeWhile(s => cache.Contains(e.Id, Config(e, s))).ToArray());
+            var cached = experiments.ToDictionary(e => e.Id, e => loaded.Prefix(e, sel.Wanted(e)));
             var unjudged = claims.Where(c => c.Experiments.Any(x => cached[x].Count < 4)).ToArray();
             if (unjudged.Length > 0)
                 Console.Out.WriteLine($"not judged ({unjudged.Length}, fewer than 4 cached seeds of an experiment they need): {string.Join(", ", unjudged.Select(c => c.Id))}");
             claims = claims.Except(unjudged).ToArray();
             notJudged = unjudged.Select(c => c.Id).ToArray();
-            if (claims.Count == 0) throw new UsageException("--no-train: no selected claim has the cached runs it needs");
+            if (claims.Count == 0) throw new UsageException($"--{(a.Has("from-cache") ? "from-cache" : "no-train")}: no selected claim has the cached runs it needs in {cache.Root}");
             experiments = Judge.ExperimentsOf(claims);
             SeedsOf = e => cached[e.Id];
+            missing = [];
         }
-        var missing = Judge.Missing(experiments, SeedsOf, cache, Config);
         Console.Out.WriteLine($"{experiments.Sum(e => SeedsOf(e).Count) - missing.Count} run(s) cached in {cache.Root}, {missing.Count} to train");
         if (a.Switch("dry-run"))
         {
@@ -80,15 +85,17 @@ public static class ReproduceCommand
         CheckWritable(outDir, "out");   // before hours of training, not after
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
         Interrupt.Run(cancel => new Scheduler(jobs, data.Directory, Console.Out).Run(missing, cancel));
+        loaded.AddTrained();
 
-        var rows = Judge.Evaluate(claims, SeedsOf, cache, data, Config);
+        var rows = Judge.Evaluate(claims, loaded.For(experiments, SeedsOf), data);
         var report = new VerdictReport(profile, seeds, DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds, rows) { NotJudged = notJudged };
         Console.Out.Write(report.ToConsole());
         report.Write(outDir);
-        if (CalibrationSelected(claims))
+        if (sel.CalibrationSelected)
         {
             // The main job regenerates the rule's calibration from the same runs (reports/calibration.md).
-            var cal = CalibrateCommand.Calibrate(seeds.Count, CalibrateCommand.DefaultMargins, CalibrateCommand.DefaultPowerSeeds, jobs, data, Console.Out, train: !a.Switch("no-train"));
+            var cal = CalibrateCommand.Calibrate(seeds.Count, CalibrateCommand.DefaultMargins, CalibrateCommand.DefaultPowerSeeds, jobs, data, Console.Out,
+                train: !noTrain, cache: cache, loaded: loaded);
             cal.Write(outDir);
             Console.Out.WriteLine($"wrote {Path.Combine(outDir, "calibration.md")}: " + string.Join("; ", cal.AtMargin.Select(s =>
                 $"{s.Document[..3]} false-accept {Calibrator.Pct(s.Rates.FalseAcceptRate)} / {Calibrator.Pct(s.Rates.PseudoFalseAcceptRate)} (pseudo), false-reject {Calibrator.Pct(s.Rates.FalseRejectRate)} / {Calibrator.Pct(s.Rates.PseudoFalseRejectRate)}")));
@@ -112,10 +119,6 @@ public static class ReproduceCommand
             throw new IOException($"--{flag}: {Path.GetFullPath(dir)} is not writable, expected a writable directory ({e.Message})", e);
         }
     }
-
-    /// <summary>True when the selection covers every calibration document's claims (the full main job, or a selection of those documents).</summary>
-    static bool CalibrationSelected(IReadOnlyList<Claim> claims) =>
-        Registry.CalibrationSets.All(s => claims.Any(c => c.Document == s.Document));
 
     internal static IReadOnlyList<long> SeedList(Args a)
     {

@@ -20,6 +20,7 @@ public static class SnapshotCommand
         new("engine", "NAME", "engine of the cached runs: auto, fused or libtorch", "auto"),
         new("threads", "N", "thread count of the cached runs", "1"),
         new("baselines", "DIR", "baselines root (default: baselines/ in the repository)"),
+        CacheOption.Flag,
     ];
 
     public static int Run(string[] argv)
@@ -29,7 +30,7 @@ public static class SnapshotCommand
         a.NoPositionals();
         var ids = ReproduceCommand.List(a.String("experiments"));
         var experiments = ids is null ? Registry.Experiments : ids.Select(Registry.Experiment).ToArray();
-        var cache = RunCache.Default();
+        var cache = CacheOption.Open(a);
         var root = a.String("baselines") ?? RepoPaths.Baselines;
         int matched = 0, failed = 0, missing = 0;
         TrainConfig ConfigOf(Experiment e) => e.ForSeed(a.Long("seed", 1)) with { Engine = a.String("engine")!, Threads = a.Int("threads", 1) };
