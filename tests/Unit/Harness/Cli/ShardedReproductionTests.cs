@@ -46,9 +46,9 @@ public class ShardedReproductionTests
             var deadline = DateTime.UtcNow + Limit;
             while (CompleteEntries(s0) == 0 && !shard.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(100);
             if (shard.HasExited) Assert.Fail("shard 0 finished before it could be killed: " + shard.Result().Tail());
-            // As a scheduler ends a job: SIGKILL to the shard and every process of it (its worker names the cache in its
-            // arguments), so nothing gets to write a status or finish a run.
-            var pids = ProcessesMentioning(s0);
+            // As a scheduler ends a job: SIGKILL to the shard and every process of it (its worker names the shard's pid in its
+            // arguments, `worker --scheduler PID`), so nothing gets to write a status or finish a run.
+            var pids = ProcessesMentioning(s0).Union(ProcessesMentioning($"worker\0--scheduler\0{shard.Id}\0")).ToArray();
             Assert.That(pids, Does.Contain(shard.Id));
             foreach (var pid in pids) ProcessRunner.Run("kill", ["-KILL", pid.ToString()], TimeSpan.FromSeconds(10));
             Assert.That(shard.WaitForExit(TimeSpan.FromSeconds(30)), Is.True, "the killed shard ended");
