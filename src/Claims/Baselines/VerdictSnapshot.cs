@@ -20,6 +20,10 @@ public sealed class VerdictSnapshot(string path)
     public static VerdictSnapshot For(string baselinesRoot, string profile, string tier) =>
         new(Path.Combine(baselinesRoot, profile, $"verdicts-{tier}.verified.json"));
 
+    string ProfileDir => Path.GetDirectoryName(Path.GetFullPath(VerifiedPath))!;
+    string Root => Path.GetDirectoryName(ProfileDir)!;
+    string Profile => Path.GetFileName(ProfileDir);
+
     public IReadOnlyDictionary<string, string> Verified() => File.Exists(VerifiedPath)
         ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(VerifiedPath)) ?? new SortedDictionary<string, string>()
         : new SortedDictionary<string, string>();
@@ -27,6 +31,8 @@ public sealed class VerdictSnapshot(string path)
     /// <summary>Checks one verdict; on a change or a missing entry records it as received. Returns null when it matches.</summary>
     public string? Check(VerdictRow row)
     {
+        // A verification run: received verdicts from an earlier run are stale from now on (accept refuses them).
+        var started = SnapshotStore.BeginVerification(Root, Profile);
         var verified = Verified();
         var mode = AcceptModes.FromEnvironment();
         verified.TryGetValue(row.Id, out var expected);
@@ -36,7 +42,7 @@ public sealed class VerdictSnapshot(string path)
             Update(VerifiedPath, row);
             return null;
         }
-        Update(ReceivedPath, row);
+        Update(ReceivedPath, row, freshSince: started);
         var sb = new StringBuilder();
         sb.AppendLine(expected is null
             ? $"claim {row.Id}: no verified verdict yet (received {row.Verdict})."
@@ -50,11 +56,12 @@ public sealed class VerdictSnapshot(string path)
 
     static readonly object Gate = new();
 
-    static void Update(string path, VerdictRow row)
+    /// <summary>Sets one verdict in the file at <paramref name="path"/>; entries written before <paramref name="freshSince"/> (an earlier run's) are dropped.</summary>
+    static void Update(string path, VerdictRow row, DateTime? freshSince = null)
     {
         lock (Gate)
         {
-            var map = File.Exists(path)
+            var map = File.Exists(path) && !(freshSince is { } t && File.GetLastWriteTimeUtc(path) < t)
                 ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(path)) ?? new SortedDictionary<string, string>()
                 : new SortedDictionary<string, string>();
             map[row.Id] = row.Verdict;
@@ -67,6 +74,8 @@ public sealed class VerdictSnapshot(string path)
     public int Accept()
     {
         if (!File.Exists(ReceivedPath)) return 0;
+        if (SnapshotStore.LastVerificationRun(Root, Profile) is { } t && File.GetLastWriteTimeUtc(ReceivedPath) < t)
+            throw new InvalidDataException($"{ReceivedPath}: older than the last verification run of profile {Profile} ({t:O}), so stale; rerun the tests and review the new received verdicts");
         var received = JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(ReceivedPath)) ?? [];
         var verified = new SortedDictionary<string, string>(Verified().ToDictionary());
         foreach (var (k, v) in received) verified[k] = v;

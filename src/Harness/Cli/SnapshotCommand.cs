@@ -35,7 +35,11 @@ public static class SnapshotCommand
         TrainConfig ConfigOf(Experiment e) => e.ForSeed(a.Long("seed", 1)) with { Engine = a.String("engine")!, Threads = a.Int("threads", 1) };
         // Received files older than this run are stale from now on (accept refuses them).
         foreach (var p in experiments.Select(e => HardwareProfile.For(ConfigOf(e))).Distinct())
+        {
             SnapshotStore.MarkVerificationRun(root, p);
+            // An accept that a crash interrupted is finished or undone before anything is compared with its baselines.
+            foreach (var note in SnapshotStore.Recover(root, p)) Console.Out.WriteLine($"recovered: {note}");
+        }
         foreach (var e in experiments)
         {
             var cfg = ConfigOf(e);
