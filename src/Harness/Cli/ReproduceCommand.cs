@@ -98,7 +98,10 @@ public static class ReproduceCommand
     }
 
     /// <summary>Creates <paramref name="dir"/> and writes and removes a probe file in it: an unwritable output is an error now.</summary>
-    internal static void CheckWritable(string dir, string flag)
+    internal static void CheckWritable(string dir, string flag) => CheckWritableAs(dir, $"--{flag}");
+
+    /// <summary>As <see cref="CheckWritable"/>, the message naming <paramref name="what"/> (a flag, or where the path came from).</summary>
+    internal static void CheckWritableAs(string dir, string what)
     {
         try
         {
@@ -109,7 +112,7 @@ public static class ReproduceCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"--{flag}: {Path.GetFullPath(dir)} is not writable, expected a writable directory ({e.Message})", e);
+            throw new IOException($"{what}: {Path.GetFullPath(dir)} is not writable, expected a writable directory ({e.Message})", e);
         }
     }
 

@@ -148,6 +148,14 @@ public sealed class BadInputCorpusTests
         yield return new("flag: stray argument to reproduce", Usage, _ => A("reproduce", "000"), _ => A("reproduce", "unexpected argument '000'"));
         yield return new("out: reproduce --out is a file, found before training", Failure, s => A("reproduce", "--claims", TrainedClaim, "--seeds", "4", "--alternative-seeds", "4", "--out", s.At("f.txt")),
             s => A("--out", s.At("f.txt"), "not writable"), s => s.Write("f.txt", "x"));
+        yield return new("out: calibrate --out is a file, found before training", Failure, s => A("calibrate", "--seeds", "4", "--documents", "002", "--out", s.At("f.txt")),
+            s => A("--out", s.At("f.txt"), "not writable"), s => s.Write("f.txt", "x"));
+        yield return new("out: calibrate --out below a file, found before training", Failure, s => A("calibrate", "--seeds", "4", "--documents", "002", "--out", s.At("f.txt", "sub")),
+            s => A("--out", s.At("f.txt", "sub"), "not writable"), s => s.Write("f.txt", "x"));
+        yield return new("cache: judge with the run cache a file, found before training", Failure, s => A("judge", TrainedClaim, "--seeds", "4"),
+            s => A("the run cache", s.At("cache"), "not writable"), s => s.Write("cache", "x"));
+        yield return new("cache: calibrate with the run cache a file, found before training", Failure, s => A("calibrate", "--seeds", "4", "--documents", "002", "--out", s.At("rep")),
+            s => A("the run cache", s.At("cache"), "not writable"), s => s.Write("cache", "x"));
         yield return new("flag: accept without an id", Usage, s => A("accept", "--baselines", s.Baselines), _ => A("one experiment id"));
 
         // --- configuration files ---
