@@ -104,7 +104,11 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
 
     RunningProcess Start(RunJob job, string cfgPath)
     {
-        Common.AtomicFile.WriteAllText(cfgPath, job.Config.ToCanonicalJson());
+        try { Common.AtomicFile.WriteAllText(cfgPath, job.Config.ToCanonicalJson()); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{Path.GetTempPath()}: cannot write a worker's configuration file in the temp directory (TMPDIR), expected a writable directory ({e.Message})", e);
+        }
         var (exe, prefix) = SelfCommand();
         var args = prefix.Concat(["train", "--config", cfgPath, "--out", job.OutDir, "--overwrite", "--experiment", job.Experiment.Id]).ToList();
         if (dataDir is not null) { args.Add("--data-dir"); args.Add(dataDir); }

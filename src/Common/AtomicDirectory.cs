@@ -31,7 +31,7 @@ public static class AtomicDirectory
     /// </summary>
     public static void Replace(string target, Action<string> fill)
     {
-        target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
+        target = ResolveLinks(target);
         var parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
         var id = $"{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}";
@@ -112,6 +112,19 @@ public static class AtomicDirectory
             }
         }
         return notes;
+    }
+
+    /// <summary>
+    /// The full path with a final symbolic link followed to its last target: a link to a directory is written through (its
+    /// target is replaced), never replaced itself by a directory.
+    /// </summary>
+    public static string ResolveLinks(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var info = new DirectoryInfo(full);
+        if (info.LinkTarget is null) return full;
+        var final = info.ResolveLinkTarget(returnFinalTarget: true);
+        return final is null ? full : Path.TrimEndingDirectorySeparator(Path.GetFullPath(final.FullName));
     }
 
     /// <summary>Splits <c>.&lt;name&gt;.tmp-&lt;pid&gt;-&lt;id&gt;</c> / <c>.&lt;name&gt;.old-&lt;pid&gt;-&lt;id&gt;</c>.</summary>

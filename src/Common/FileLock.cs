@@ -37,11 +37,19 @@ public sealed class FileLock : IDisposable
             if (!IsFileAt(fs, lockFile)) { fs.Dispose(); continue; }   // unlinked by its last holder after we opened it: retry
             try
             {
-                fs.SetLength(0);
-                fs.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
+                // Unbuffered writes: a FileStream would keep a failed write buffered and fail again on every later access.
+                var handle = fs.SafeFileHandle;
+                RandomAccess.SetLength(handle, 0);
+                RandomAccess.Write(handle, System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"), 0);
                 fs.Flush(flushToDisk: true);
             }
-            catch { fs.Dispose(); throw; }
+            catch
+            {
+                // Nothing held it: the file we may just have created goes too (a full disk must not leave lock files).
+                try { if (CanCompare && IsFileAt(fs, lockFile)) File.Delete(lockFile); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                fs.Dispose();
+                throw;
+            }
             return new FileLock(lockFile, fs);
         }
         throw new IOException($"{lockFile}: could not take the lock (the file kept being replaced)");

@@ -25,7 +25,7 @@ public sealed class VerdictSnapshot(string path)
     string Profile => Path.GetFileName(ProfileDir);
 
     public IReadOnlyDictionary<string, string> Verified() => File.Exists(VerifiedPath)
-        ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(VerifiedPath)) ?? new SortedDictionary<string, string>()
+        ? ReadMap(VerifiedPath) ?? new SortedDictionary<string, string>()
         : new SortedDictionary<string, string>();
 
     /// <summary>Checks one verdict; on a change or a missing entry records it as received. Returns null when it matches.</summary>
@@ -56,13 +56,20 @@ public sealed class VerdictSnapshot(string path)
 
     static readonly object Gate = new();
 
+    /// <summary>A verdict file: a JSON object of claim id to verdict; anything else is an error naming the file.</summary>
+    static SortedDictionary<string, string>? ReadMap(string path)
+    {
+        try { return JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not a verdict file (expected a JSON object of claim id to verdict: {e.Message})", e); }
+    }
+
     /// <summary>Sets one verdict in the file at <paramref name="path"/>; entries written before <paramref name="freshSince"/> (an earlier run's) are dropped.</summary>
     static void Update(string path, VerdictRow row, DateTime? freshSince = null)
     {
         lock (Gate)
         {
             var map = File.Exists(path) && !(freshSince is { } t && File.GetLastWriteTimeUtc(path) < t)
-                ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(path)) ?? new SortedDictionary<string, string>()
+                ? ReadMap(path) ?? new SortedDictionary<string, string>()
                 : new SortedDictionary<string, string>();
             map[row.Id] = row.Verdict;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -76,7 +83,7 @@ public sealed class VerdictSnapshot(string path)
         if (!File.Exists(ReceivedPath)) return 0;
         if (SnapshotStore.LastVerificationRun(Root, Profile) is { } t && File.GetLastWriteTimeUtc(ReceivedPath) < t)
             throw new InvalidDataException($"{ReceivedPath}: older than the last verification run of profile {Profile} ({t:O}), so stale; rerun the tests and review the new received verdicts");
-        var received = JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(ReceivedPath)) ?? [];
+        var received = ReadMap(ReceivedPath) ?? [];
         var verified = new SortedDictionary<string, string>(Verified().ToDictionary());
         foreach (var (k, v) in received) verified[k] = v;
         AtomicFile.WriteAllText(VerifiedPath, JsonSerializer.Serialize(verified, new JsonSerializerOptions { WriteIndented = true }) + "\n");

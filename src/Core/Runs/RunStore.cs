@@ -31,12 +31,16 @@ public static class RunStore
             [RunTables.Classes] = RunTables.ClassesTable(result.Final, meta),
             [RunTables.Misses] = RunTables.MissesTable(result.Final, meta),
         };
-        AtomicDirectory.Replace(directory, tmp =>
+        try
         {
-            foreach (var (name, table) in tables)
-                ParquetFile.Write(Path.Combine(tmp, name + ".parquet"), table);
-            AtomicFile.WriteAllText(Path.Combine(tmp, ManifestFile), manifest.ToJson());
-        });
+            AtomicDirectory.Replace(directory, tmp =>
+            {
+                foreach (var (name, table) in tables)
+                    ParquetFile.Write(Path.Combine(tmp, name + ".parquet"), table);
+                AtomicFile.WriteAllText(Path.Combine(tmp, ManifestFile), manifest.ToJson());
+            });
+        }
+        catch (IOException e) { throw new IOException($"{directory}: cannot write the run, nothing was changed ({e.Message})", e); }
         return new RunRecord(directory, manifest, tables);
     }
 

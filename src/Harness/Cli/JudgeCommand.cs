@@ -13,7 +13,7 @@ public static class JudgeCommand
 {
     public static readonly Flag[] Flags =
     [
-        new("set", "KEY=VALUE", "override a configuration key of the claim's experiments (repeatable; keys as in config_json: lr, batch_size, dropout, normalize, optimizer, ...)"),
+        new("set", "KEY=VALUE", "override a configuration key of the claim's experiments (repeatable; keys as in config_json: lr, batch_size, dropout, normalize, optimizer, ...)") { Repeatable = true },
         new("experiment", "ID", "apply --set only to this experiment of the claim (default: all of them)"),
         new("seeds", "N", "seeds per experiment (1..N)", "20"),
         new("jobs", "N", "worker processes training missing runs", "2"),

@@ -47,6 +47,8 @@ public static class ReproduceCommand
         var experiments = Judge.ExperimentsOf(claims);
         string engine = a.String("engine")!;
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s) with { Threads = threads, Device = device, Engine = engine };
+        try { Config(experiments.Count > 0 ? experiments[0] : Registry.Experiments[0], seeds[0]).Validate(); }   // --threads, --engine: before any worker
+        catch (ConfigException e) { throw new UsageException(e.Message); }
         var profile = HardwareProfile.For(Config(experiments.Count > 0 ? experiments[0] : Registry.Experiments[0], 1));
         var cache = RunCache.Default();
 
@@ -123,8 +125,15 @@ public static class ReproduceCommand
     internal static IReadOnlyList<long> SeedList(Args a)
     {
         if (a.String("seed-list") is { } list)
-            return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        {
+            var seeds = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => long.TryParse(s, out var v) ? v : throw new UsageException($"--seed-list: '{s}' is not an integer")).ToArray();
+            if (seeds.Length == 0) throw new UsageException($"--seed-list: expected a comma-separated list of seeds, got '{list}'");
+            // The same seed twice is the same run twice, which the rule would count as two independent seeds.
+            if (seeds.GroupBy(s => s).FirstOrDefault(g => g.Count() > 1) is { } dup)
+                throw new UsageException($"--seed-list: seed {dup.Key} is listed twice in '{list}'; every seed must be distinct");
+            return seeds;
+        }
         int n = a.Int("seeds", 20);
         if (n < 1) throw new UsageException("--seeds: expected a positive integer");
         return Enumerable.Range(1, n).Select(i => (long)i).ToArray();
