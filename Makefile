@@ -74,9 +74,10 @@ test-slurm: setup-test build
 regress: setup-test build
 	bash scripts/run-tests.sh "Category=Full"
 
+# A flag given twice is a usage error, so --seeds/--jobs in ARGS replace SEEDS/JOBS instead of repeating them.
 # The main job: all claims with $(SEEDS) seeds; verdict table by document -> reports/verdicts.{md,json}, then the HTML report.
 reproduce: setup build
-	$(HARNESS) reproduce --seeds $(SEEDS) --jobs $(JOBS) $(ARGS)
+	$(HARNESS) reproduce $(if $(filter --seeds --seeds=%,$(ARGS)),,--seeds $(SEEDS)) $(if $(filter --jobs --jobs=%,$(ARGS)),,--jobs $(JOBS)) $(ARGS)
 	$(HARNESS) report $(REPORT_ARGS)
 
 # The main job sharded on Slurm (README, "Sharding: Slurm and CI"): a job array of $(SHARDS) shards and a dependent

@@ -25,11 +25,16 @@ public static class Program
 
     public static int Main(string[] argv)
     {
+        // `harness help <command>` is `harness <command> --help`.
+        if (argv is ["help", var named] && Commands.Any(c => c.Name == named)) argv = [named, "--help"];
         if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
         {
-            Console.Out.WriteLine("usage: harness <command> [options]\n\nmnist-claims: published MNIST-MLP claims as seeded, reproducible regression tests.\n\ncommands:");
-            foreach (var c in Commands) Console.Out.WriteLine($"  {c.Name,-10} {c.Summary}");
-            Console.Out.WriteLine("\nRun `harness <command> --help` for its options.");
+            // Without a command it is a usage error: the text goes to stderr, as every usage error's does.
+            var w = argv.Length == 0 ? Console.Error : Console.Out;
+            w.WriteLine("usage: harness <command> [options]\n\nmnist-claims: published MNIST-MLP claims as seeded, reproducible regression tests.\n\ncommands:");
+            foreach (var c in Commands) w.WriteLine($"  {c.Name,-10} {c.Summary}");
+            w.WriteLine("\nRun `harness <command> --help` for its options.");
+            if (argv.Length == 0) Console.Error.WriteLine("harness: no command given; expected one of " + string.Join(", ", Commands.Select(c => c.Name)));
             return argv.Length == 0 ? 2 : 0;
         }
         var cmd = Commands.FirstOrDefault(c => c.Name == argv[0]);

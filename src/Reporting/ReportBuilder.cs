@@ -19,8 +19,9 @@ public sealed record ReportResult(string HtmlPath, string MarkdownPath, int Char
 /// Builds <c>index.html</c> (self-contained: CSS inline, images beside it in img/) and <c>index.md</c> from
 /// verdicts.json, the run cache, the MNIST files and baselines/. Charts are SVGs drawn in-process by
 /// <see cref="ChartRenderer"/> (ScottPlot), digits are PNGs encoded here. The output depends only on the
-/// inputs (no clock, no random names in the pages), and is published atomically: everything is written to a
-/// staging directory first.
+/// inputs (no clock, no random names in the pages), and is published atomically: img/ is staged beside the old one and
+/// swapped in whole (<see cref="Common.AtomicDirectory"/>, so an interrupted report is finished or undone by the next),
+/// then each page is written atomically.
 /// </summary>
 public sealed class ReportBuilder(ReportOptions o)
 {
@@ -60,69 +61,50 @@ public sealed class ReportBuilder(ReportOptions o)
         var verdicts = ReportInputs.ReadVerdicts(o.VerdictsPath);
         var seeds = o.Seeds ?? verdicts?.Seeds;
         Directory.CreateDirectory(o.OutDir);
-        var staging = Path.Combine(o.OutDir, $".report-staging-{Guid.NewGuid():N}");
-        var img = Path.Combine(staging, ImageDir);
-        Directory.CreateDirectory(Path.Combine(img, "digits"));
-        try
+        // An interrupted report (Ctrl-C, kill) left its staged img/ beside the old one: finished or undone here.
+        foreach (var note in Common.AtomicDirectory.Recover(o.OutDir)) o.Log?.WriteLine($"recovered: {note}");
+        var dataNotes = new List<string>();
+        var test = ReportInputs.TryLoadSplit(o.DataDir, MnistSplit.Test, dataNotes);
+        var train = ReportInputs.TryLoadSplit(o.DataDir, MnistSplit.Train, dataNotes);
+        _warnings.AddRange(dataNotes);
+
+        var data = new Dictionary<string, ExpData>();
+        foreach (var e in o.Experiments)
         {
-            var dataNotes = new List<string>();
-            var test = ReportInputs.TryLoadSplit(o.DataDir, MnistSplit.Test, dataNotes);
-            var train = ReportInputs.TryLoadSplit(o.DataDir, MnistSplit.Train, dataNotes);
-            _warnings.AddRange(dataNotes);
+            var found = ReportInputs.FindRuns(e, o.RunsRoot, o.Profile, seeds);
+            data[e.Id] = Summarize(found);
+            o.Log?.WriteLine($"  {e.Id}: {found.Runs.Count} run(s)");
+        }
 
-            var data = new Dictionary<string, ExpData>();
-            foreach (var e in o.Experiments)
-            {
-                var found = ReportInputs.FindRuns(e, o.RunsRoot, o.Profile, seeds);
-                data[e.Id] = Summarize(found);
-                o.Log?.WriteLine($"  {e.Id}: {found.Runs.Count} run(s)");
-            }
+        var blocks = new List<Block>();
+        blocks.AddRange(Header(verdicts, data, seeds));
+        foreach (var doc in o.Documents)
+            blocks.AddRange(DocumentSection(doc, verdicts, data, train, test));
+        blocks.AddRange(BaselineSection());
+        blocks.AddRange(Footer(verdicts, data, dataNotes, test is not null));
 
-            var blocks = new List<Block>();
-            blocks.AddRange(Header(verdicts, data, seeds));
-            foreach (var doc in o.Documents)
-                blocks.AddRange(DocumentSection(doc, verdicts, data, train, test));
-            blocks.AddRange(BaselineSection());
-            blocks.AddRange(Footer(verdicts, data, dataNotes, test is not null));
-
+        // img/ is staged and swapped whole (the one directory-swap helper); the pages follow, each written atomically.
+        IReadOnlyDictionary<string, string> failures = new Dictionary<string, string>();
+        Common.AtomicDirectory.Replace(Path.Combine(o.OutDir, ImageDir), img =>
+        {
+            Directory.CreateDirectory(Path.Combine(img, "digits"));
             o.Log?.WriteLine($"drawing {_charts.Count} chart(s), {o.Parallel} at a time");
-            var failures = ChartRenderer.RenderAll(_charts, img, o.Parallel);
-            foreach (var (name, why) in failures.OrderBy(f => f.Key, StringComparer.Ordinal))
-                if (why != ChartRenderer.NoData) _warnings.Add($"chart {name}: {why}");
-            blocks = blocks.Select(b => ReplaceFailed(b, failures)).ToList();
-            if (_warnings.Count > 0)
-                blocks.Insert(2, new Paragraph("Report warnings: " + string.Join("; ", _warnings.Distinct()), "warn"));
-
+            failures = ChartRenderer.RenderAll(_charts, img, o.Parallel);
             foreach (var (index, (pixels, name)) in _digits.OrderBy(d => d.Key))
                 File.WriteAllBytes(Path.Combine(img, "digits", name), Png.Encode(Png.Upscale(pixels, 28, 28, DigitScale), 28 * DigitScale, 28 * DigitScale));
+            Common.FaultInjection.At("report-staged");
+        });
+        foreach (var (name, why) in failures.OrderBy(f => f.Key, StringComparer.Ordinal))
+            if (why != ChartRenderer.NoData) _warnings.Add($"chart {name}: {why}");
+        blocks = blocks.Select(b => ReplaceFailed(b, failures)).ToList();
+        if (_warnings.Count > 0)
+            blocks.Insert(2, new Paragraph("Report warnings: " + string.Join("; ", _warnings.Distinct()), "warn"));
 
-            File.WriteAllText(Path.Combine(staging, "index.html"), HtmlRenderer.Render("mnist-claims report", blocks));
-            File.WriteAllText(Path.Combine(staging, "index.md"), MarkdownRenderer.Render(blocks));
-            Publish(staging);
-            return new ReportResult(Path.Combine(o.OutDir, "index.html"), Path.Combine(o.OutDir, "index.md"), _charts.Count - failures.Count,
-                failures.Count(f => f.Value != ChartRenderer.NoData), _digits.Count, data.Values.Count(d => d.HasRuns), data.Values.Count(d => !d.HasRuns),
-                _warnings.Distinct().ToArray(), clock.Elapsed);
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
-    }
-
-    /// <summary>Moves the staged img/ and pages into place: img/ is swapped whole, pages are renamed over the old ones.</summary>
-    void Publish(string staging)
-    {
-        var target = Path.Combine(o.OutDir, ImageDir);
-        string? old = null;
-        if (Directory.Exists(target))
-        {
-            old = Path.Combine(o.OutDir, $".img-old-{Guid.NewGuid():N}");
-            Directory.Move(target, old);
-        }
-        Directory.Move(Path.Combine(staging, ImageDir), target);
-        File.Move(Path.Combine(staging, "index.md"), Path.Combine(o.OutDir, "index.md"), overwrite: true);
-        File.Move(Path.Combine(staging, "index.html"), Path.Combine(o.OutDir, "index.html"), overwrite: true);
-        if (old is not null) Directory.Delete(old, recursive: true);
+        Common.AtomicFile.WriteAllText(Path.Combine(o.OutDir, "index.html"), HtmlRenderer.Render("mnist-claims report", blocks));
+        Common.AtomicFile.WriteAllText(Path.Combine(o.OutDir, "index.md"), MarkdownRenderer.Render(blocks));
+        return new ReportResult(Path.Combine(o.OutDir, "index.html"), Path.Combine(o.OutDir, "index.md"), _charts.Count - failures.Count,
+            failures.Count(f => f.Value != ChartRenderer.NoData), _digits.Count, data.Values.Count(d => d.HasRuns), data.Values.Count(d => !d.HasRuns),
+            _warnings.Distinct().ToArray(), clock.Elapsed);
     }
 
     static Block ReplaceFailed(Block b, IReadOnlyDictionary<string, string> failures) => b switch

@@ -141,6 +141,7 @@ public static partial class ReportInputs
             var exps = new SortedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var expDir in Directory.EnumerateDirectories(profileDir).Order(StringComparer.Ordinal))
             {
+                if (Path.GetFileName(expDir).StartsWith('.')) continue;   // a replacement in progress, not an experiment
                 var f = Path.Combine(expDir, table + ".verified.parquet");
                 if (File.Exists(f)) exps[Path.GetFileName(expDir)] = f;
             }

@@ -277,6 +277,7 @@ public static class BaselineDiff
         foreach (var sub in Directory.GetDirectories(dir))
         {
             var exp = Path.GetFileName(sub);
+            if (exp.StartsWith('.')) continue;   // hidden: a replacement in progress or left by a crash, not an experiment
             foreach (var (name, path) in TablesIn(sub)) result[(exp, name)] = path;
         }
         return result;

@@ -85,13 +85,16 @@ public sealed record AcceptedSnapshot(string Profile, string ExperimentId, strin
 
 public sealed class AcceptResult
 {
-    internal AcceptResult(IReadOnlyList<AcceptedSnapshot> accepted, string message)
+    internal AcceptResult(IReadOnlyList<AcceptedSnapshot> accepted, string message, IReadOnlyList<string>? recovered = null)
     {
         Accepted = accepted;
         Message = message;
+        Recovered = recovered ?? [];
     }
 
     public IReadOnlyList<AcceptedSnapshot> Accepted { get; }
+    /// <summary>Accepts a crash had interrupted, finished or undone before this one (one line each).</summary>
+    public IReadOnlyList<string> Recovered { get; }
     public string Message { get; }
     public override string ToString() => Message;
 }
@@ -121,6 +124,16 @@ public static class SnapshotStore
         ArgumentNullException.ThrowIfNull(received);
         ArgumentNullException.ThrowIfNull(tol);
         var paths = SnapshotPaths.For(baselinesRoot, profile, experimentId, name);
+        BeginVerification(baselinesRoot, profile);
+        using var _ = LockExperiment(baselinesRoot, profile, experimentId, mayFail: true);
+        var recovered = AtomicDirectory.Recover(Path.Combine(baselinesRoot, profile), experimentId);
+        var result = VerifyLocked(paths, experimentId, name, profile, received, tol, mode);
+        return recovered.Count == 0 ? result
+            : new VerifyResult(result.Status, string.Join("\n", recovered.Select(r => "recovered: " + r)) + "\n" + result.Message, result.Paths, result.Comparison);
+    }
+
+    static VerifyResult VerifyLocked(SnapshotPaths paths, string experimentId, string name, string profile, Table received, ToleranceSet tol, AcceptMode mode)
+    {
         string label = $"{experimentId}/{name} (profile {profile})";
 
         if (!File.Exists(paths.VerifiedParquet))
@@ -133,7 +146,7 @@ public static class SnapshotStore
                     $"Accepted NEW baseline {label} ({AcceptModes.EnvironmentVariable}={mode.ToString().ToLowerInvariant()}): {paths.VerifiedParquet}. Review and commit it.",
                     paths, null);
             }
-            WriteReceived(paths, received);
+            WriteReceivedLocked(paths, received);
             var sb = new StringBuilder();
             sb.Append($"Snapshot {label} has no verified baseline: {paths.VerifiedParquet} does not exist.\n");
             sb.Append($"Received ({received.RowCount} rows, columns {string.Join(", ", received.Columns.Select(c => c.Name))}) written to:\n");
@@ -150,7 +163,7 @@ public static class SnapshotStore
         }
         catch (ParquetFormatException ex)
         {
-            WriteReceived(paths, received);
+            WriteReceivedLocked(paths, received);
             var sb = new StringBuilder($"Snapshot {label}: verified file is unreadable: {ex.Message}\nReceived written to {paths.ReceivedParquet}\n");
             AppendAcceptHelp(sb, experimentId, profile, creating: false);
             return new VerifyResult(VerifyStatus.Mismatch, sb.ToString(), paths, null);
@@ -160,7 +173,7 @@ public static class SnapshotStore
         string? text = File.Exists(paths.VerifiedText) ? File.ReadAllText(paths.VerifiedText) : null;
         if (text != TableText.Render(verified))
         {
-            WriteReceived(paths, received);
+            WriteReceivedLocked(paths, received);
             var sb = new StringBuilder($"Snapshot {label}: {paths.VerifiedText} {(text is null ? "is missing" : "does not match its Parquet file (hand-edited or stale)")}; " +
                 $"expected the rendering of {paths.VerifiedParquet}.\nReceived written to {paths.ReceivedParquet}\n");
             AppendAcceptHelp(sb, experimentId, profile, creating: false);
@@ -184,7 +197,7 @@ public static class SnapshotStore
                 paths, comparison);
         }
 
-        WriteReceived(paths, received);
+        WriteReceivedLocked(paths, received);
         var msg = new StringBuilder();
         msg.Append($"Snapshot {label} differs from {paths.VerifiedParquet}: {comparison.Mismatches.Count} mismatch(es).\n\n");
         msg.Append(comparison.Render());
@@ -202,8 +215,33 @@ public static class SnapshotStore
     {
         ValidateSegment(profile, nameof(profile));
         var now = DateTime.UtcNow;
-        AtomicFile.WriteAllText(VerificationStampFile(baselinesRoot, profile), now.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        var file = VerificationStampFile(baselinesRoot, profile);
+        AtomicFile.WriteAllText(file, now.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        Begun[Path.GetFullPath(file)] = now;
         return now;
+    }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> Begun = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Marks the start of this process's verification run of <paramref name="profile"/> once (the first call in a process
+    /// marks, later ones do nothing), so every writer of received files (the <c>snapshot</c> command, the regression tests,
+    /// anything that verifies) records the stamp before it writes, and <see cref="Accept"/> refuses what an earlier run left.
+    /// </summary>
+    public static DateTime BeginVerification(string baselinesRoot, string profile)
+    {
+        var file = Path.GetFullPath(VerificationStampFile(baselinesRoot, profile));
+        if (Begun.TryGetValue(file, out var t)) return t;
+        lock (Begun)
+        {
+            if (Begun.TryGetValue(file, out t)) return t;
+            try { return MarkVerificationRun(baselinesRoot, profile); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read-only checkout: nothing can be written there, received files included, so nothing can go stale.
+                return Begun[file] = DateTime.UtcNow;
+            }
+        }
     }
 
     /// <summary>The start of the last verification run of <paramref name="profile"/>, or null when none was recorded.</summary>
@@ -219,30 +257,37 @@ public static class SnapshotStore
 
     /// <summary>
     /// Accepts every *.received.parquet of one experiment, or of all experiments of the profile when
-    /// <paramref name="experimentIdOrNull"/> is null. All or nothing per experiment: every received file is read and
-    /// checked first (a damaged one, or one older than the last verification run of the profile, is an error naming it
-    /// and nothing of that experiment changes). The verified text is rendered from the Parquet now; a received
-    /// <c>.txt</c> is never copied (a hand edit cannot become a baseline).
+    /// <paramref name="experimentIdOrNull"/> is null. All or nothing per experiment, and crash-proof: every received file is
+    /// read and checked first (a damaged one, or one older than the last verification run of the profile, is an error naming
+    /// it and nothing of that experiment changes); then the experiment's new directory is staged beside it and swapped in
+    /// by renames (<see cref="AtomicDirectory"/>), so a kill or an I/O error at any step leaves its baselines fully old or fully
+    /// new. An accept interrupted by a crash is finished or undone first, and reported. The verified text is rendered from the
+    /// Parquet now; a received <c>.txt</c> is never copied (a hand edit cannot become a baseline). Each experiment is locked
+    /// while it is accepted (a second accept, or a verification writing received files, waits for it).
     /// </summary>
     public static AcceptResult Accept(string baselinesRoot, string profile, string? experimentIdOrNull)
     {
         ArgumentException.ThrowIfNullOrEmpty(baselinesRoot);
         ValidateSegment(profile, nameof(profile));
         var profileDir = Path.Combine(baselinesRoot, profile);
-        IEnumerable<string> expDirs;
+        IEnumerable<string> exps;
         if (experimentIdOrNull != null)
         {
             ValidateSegment(experimentIdOrNull, nameof(experimentIdOrNull));
-            expDirs = new[] { Path.Combine(profileDir, experimentIdOrNull) };
+            exps = new[] { experimentIdOrNull };
         }
-        else expDirs = Directory.Exists(profileDir) ? Directory.GetDirectories(profileDir).OrderBy(d => d, StringComparer.Ordinal) : Array.Empty<string>();
+        else exps = ExperimentNames(profileDir);
         var stamp = LastVerificationRun(baselinesRoot, profile);
 
         var accepted = new List<AcceptedSnapshot>();
-        foreach (var dir in expDirs)
+        var recovered = new List<string>();
+        foreach (var exp in exps)
         {
+            if (!Directory.Exists(profileDir)) break;
+            var dir = Path.Combine(profileDir, exp);
+            using var _ = LockExperiment(baselinesRoot, profile, exp, mayFail: false);
+            recovered.AddRange(AtomicDirectory.Recover(profileDir, exp));
             if (!Directory.Exists(dir)) continue;
-            var exp = Path.GetFileName(dir);
             // 1. Check everything before changing anything.
             var pending = new List<(SnapshotPaths Paths, Table Table)>();
             foreach (var rec in Directory.GetFiles(dir, "*.received.parquet").OrderBy(f => f, StringComparer.Ordinal))
@@ -252,18 +297,31 @@ public static class SnapshotStore
                     throw new InvalidDataException($"{rec}: older than the last verification run of profile {profile} ({t:O}), so stale; rerun `harness snapshot` (or the tests) and review the new received files");
                 pending.Add((new SnapshotPaths(dir, name), ParquetFile.Read(rec)));
             }
-            // 2. Then accept them all.
-            foreach (var (paths, table) in pending)
+            if (pending.Count == 0) continue;
+            var had = pending.ToDictionary(p => p.Paths.Name, p => File.Exists(p.Paths.VerifiedParquet));
+            // 2. Stage the experiment's new directory and swap it in.
+            var replaced = pending.SelectMany(p => new[] { p.Paths.ReceivedParquet, p.Paths.ReceivedText, p.Paths.VerifiedParquet, p.Paths.VerifiedText })
+                .Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+            AtomicDirectory.Replace(dir, staging =>
             {
-                bool had = File.Exists(paths.VerifiedParquet);
-                File.Move(paths.ReceivedParquet, paths.VerifiedParquet, overwrite: true);
-                AtomicFile.WriteAllText(paths.VerifiedText, TableText.Render(table));
-                File.Delete(paths.ReceivedText);
-                accepted.Add(new AcceptedSnapshot(profile, exp, paths.Name, paths.VerifiedParquet, had));
-            }
+                foreach (var entry in Directory.EnumerateFileSystemEntries(dir).Order(StringComparer.Ordinal))
+                {
+                    var file = Path.GetFileName(entry);
+                    if (file.StartsWith('.') || replaced.Contains(file)) continue;   // hidden: temp files of dead writers
+                    CopyDurable(entry, Path.Combine(staging, file));
+                }
+                foreach (var (paths, table) in pending)
+                {
+                    CopyDurable(paths.ReceivedParquet, Path.Combine(staging, Path.GetFileName(paths.VerifiedParquet)));
+                    AtomicFile.WriteAllText(Path.Combine(staging, Path.GetFileName(paths.VerifiedText)), TableText.Render(table));
+                    FaultInjection.At("accept-staging");
+                }
+            });
+            accepted.AddRange(pending.Select(p => new AcceptedSnapshot(profile, exp, p.Paths.Name, p.Paths.VerifiedParquet, had[p.Paths.Name])));
         }
         string scope = experimentIdOrNull == null ? $"profile {profile}" : $"{experimentIdOrNull} (profile {profile})";
         var msg = new StringBuilder();
+        foreach (var r in recovered) msg.Append($"recovered: {r}\n");
         if (accepted.Count == 0) msg.Append($"Nothing to accept for {scope}: no *.received.parquet files under {profileDir}.\n");
         else
         {
@@ -271,7 +329,79 @@ public static class SnapshotStore
             foreach (var a in accepted)
                 msg.Append($"  {a.ExperimentId}/{a.Name}: {(a.HadPreviousVerified ? "updated" : "new")} -> {a.VerifiedParquet}\n");
         }
-        return new AcceptResult(accepted, msg.ToString());
+        return new AcceptResult(accepted, msg.ToString(), recovered);
+    }
+
+    /// <summary>
+    /// Finishes or undoes every accept of <paramref name="profile"/> that a crash interrupted (each experiment under its lock);
+    /// one line per experiment recovered. <c>snapshot</c> runs it before verifying; <see cref="Accept"/> and <see cref="Verify"/>
+    /// do it for the experiments they touch.
+    /// </summary>
+    public static IReadOnlyList<string> Recover(string baselinesRoot, string profile)
+    {
+        ValidateSegment(profile, nameof(profile));
+        var profileDir = Path.Combine(baselinesRoot, profile);
+        var notes = new List<string>();
+        foreach (var exp in ExperimentNames(profileDir))
+        {
+            using var _ = LockExperiment(baselinesRoot, profile, exp, mayFail: true);
+            notes.AddRange(AtomicDirectory.Recover(profileDir, exp));
+        }
+        return notes;
+    }
+
+    /// <summary>The experiments of a profile directory: its visible subdirectories, and the names of replacements a crash left.</summary>
+    static IEnumerable<string> ExperimentNames(string profileDir)
+    {
+        if (!Directory.Exists(profileDir)) return [];
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var d in Directory.GetDirectories(profileDir))
+        {
+            var n = Path.GetFileName(d);
+            if (!n.StartsWith('.')) names.Add(n);
+            else foreach (var marker in new[] { ".tmp-", ".old-" })
+                if (n.LastIndexOf(marker, StringComparison.Ordinal) is var at and > 1) { names.Add(n[1..at]); break; }
+        }
+        return names;
+    }
+
+    /// <summary>How long an accept or a verification waits for another process working on the same experiment's baselines.</summary>
+    public static TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The lock of one experiment's baselines, <c>&lt;profile&gt;/.&lt;experiment&gt;.lock</c>: held by accept and by every write of
+    /// received or verified files. Waits <see cref="LockWait"/> for another holder, then fails naming it. With
+    /// <paramref name="mayFail"/>, a location where no lock file can be created (a read-only checkout, where nothing can be
+    /// written either) gives no lock rather than an error.
+    /// </summary>
+    static IDisposable? LockExperiment(string baselinesRoot, string profile, string experimentId, bool mayFail)
+    {
+        var profileDir = Path.Combine(baselinesRoot, profile);
+        var lockFile = Path.Combine(profileDir, $".{experimentId}.lock");
+        FileLock? l;
+        try
+        {
+            Directory.CreateDirectory(profileDir);
+            l = FileLock.Acquire(lockFile, LockWait);
+        }
+        catch (Exception e) when (mayFail && e is IOException or UnauthorizedAccessException) { return null; }
+        catch (UnauthorizedAccessException e) { throw new IOException($"{profileDir}: not writable ({e.Message})", e); }
+        return l ?? throw new IOException($"{Path.Combine(profileDir, experimentId)}: another process is accepting or verifying these baselines ({FileLock.Holder(lockFile)}); waited {LockWait.TotalSeconds:F0} s");
+    }
+
+    /// <summary>Copies a file (flushed to disk) or a directory tree.</summary>
+    static void CopyDurable(string from, string to)
+    {
+        if (Directory.Exists(from))
+        {
+            Directory.CreateDirectory(to);
+            foreach (var e in Directory.EnumerateFileSystemEntries(from)) CopyDurable(e, Path.Combine(to, Path.GetFileName(e)));
+            return;
+        }
+        using var src = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var dst = new FileStream(to, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        src.CopyTo(dst);
+        dst.Flush(flushToDisk: true);
     }
 
     internal static void ValidateSegment(string value, string param)
@@ -302,8 +432,22 @@ public static class SnapshotStore
         AtomicFile.WriteAllText(paths.VerifiedText, TableText.Render(table));
     }
 
-    /// <summary>Writes <paramref name="table"/> as the received snapshot at <paramref name="paths"/> (to be reviewed and accepted).</summary>
+    /// <summary>
+    /// Writes <paramref name="table"/> as the received snapshot at <paramref name="paths"/> (to be reviewed and accepted),
+    /// under the experiment's lock, after marking this process's verification run of the profile (see <see cref="BeginVerification"/>).
+    /// </summary>
     public static void WriteReceived(SnapshotPaths paths, Table table)
+    {
+        var expDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(paths.Directory));
+        var profileDir = Path.GetDirectoryName(expDir)!;
+        var root = Path.GetDirectoryName(profileDir)!;
+        BeginVerification(root, Path.GetFileName(profileDir));
+        using var _ = LockExperiment(root, Path.GetFileName(profileDir), Path.GetFileName(expDir), mayFail: true);
+        AtomicDirectory.Recover(profileDir, Path.GetFileName(expDir));
+        WriteReceivedLocked(paths, table);
+    }
+
+    static void WriteReceivedLocked(SnapshotPaths paths, Table table)
     {
         CleanStale(paths);
         ParquetFile.Write(paths.ReceivedParquet, table, BaselineWriteOptions);

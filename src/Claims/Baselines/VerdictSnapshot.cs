@@ -20,13 +20,19 @@ public sealed class VerdictSnapshot(string path)
     public static VerdictSnapshot For(string baselinesRoot, string profile, string tier) =>
         new(Path.Combine(baselinesRoot, profile, $"verdicts-{tier}.verified.json"));
 
+    string ProfileDir => Path.GetDirectoryName(Path.GetFullPath(VerifiedPath))!;
+    string Root => Path.GetDirectoryName(ProfileDir)!;
+    string Profile => Path.GetFileName(ProfileDir);
+
     public IReadOnlyDictionary<string, string> Verified() => File.Exists(VerifiedPath)
-        ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(VerifiedPath)) ?? new SortedDictionary<string, string>()
+        ? ReadMap(VerifiedPath) ?? new SortedDictionary<string, string>()
         : new SortedDictionary<string, string>();
 
     /// <summary>Checks one verdict; on a change or a missing entry records it as received. Returns null when it matches.</summary>
     public string? Check(VerdictRow row)
     {
+        // A verification run: received verdicts from an earlier run are stale from now on (accept refuses them).
+        var started = SnapshotStore.BeginVerification(Root, Profile);
         var verified = Verified();
         var mode = AcceptModes.FromEnvironment();
         verified.TryGetValue(row.Id, out var expected);
@@ -36,7 +42,7 @@ public sealed class VerdictSnapshot(string path)
             Update(VerifiedPath, row);
             return null;
         }
-        Update(ReceivedPath, row);
+        Update(ReceivedPath, row, freshSince: started);
         var sb = new StringBuilder();
         sb.AppendLine(expected is null
             ? $"claim {row.Id}: no verified verdict yet (received {row.Verdict})."
@@ -50,12 +56,20 @@ public sealed class VerdictSnapshot(string path)
 
     static readonly object Gate = new();
 
-    static void Update(string path, VerdictRow row)
+    /// <summary>A verdict file: a JSON object of claim id to verdict; anything else is an error naming the file.</summary>
+    static SortedDictionary<string, string>? ReadMap(string path)
+    {
+        try { return JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not a verdict file (expected a JSON object of claim id to verdict: {e.Message})", e); }
+    }
+
+    /// <summary>Sets one verdict in the file at <paramref name="path"/>; entries written before <paramref name="freshSince"/> (an earlier run's) are dropped.</summary>
+    static void Update(string path, VerdictRow row, DateTime? freshSince = null)
     {
         lock (Gate)
         {
-            var map = File.Exists(path)
-                ? JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(path)) ?? new SortedDictionary<string, string>()
+            var map = File.Exists(path) && !(freshSince is { } t && File.GetLastWriteTimeUtc(path) < t)
+                ? ReadMap(path) ?? new SortedDictionary<string, string>()
                 : new SortedDictionary<string, string>();
             map[row.Id] = row.Verdict;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -67,7 +81,9 @@ public sealed class VerdictSnapshot(string path)
     public int Accept()
     {
         if (!File.Exists(ReceivedPath)) return 0;
-        var received = JsonSerializer.Deserialize<SortedDictionary<string, string>>(File.ReadAllText(ReceivedPath)) ?? [];
+        if (SnapshotStore.LastVerificationRun(Root, Profile) is { } t && File.GetLastWriteTimeUtc(ReceivedPath) < t)
+            throw new InvalidDataException($"{ReceivedPath}: older than the last verification run of profile {Profile} ({t:O}), so stale; rerun the tests and review the new received verdicts");
+        var received = ReadMap(ReceivedPath) ?? [];
         var verified = new SortedDictionary<string, string>(Verified().ToDictionary());
         foreach (var (k, v) in received) verified[k] = v;
         AtomicFile.WriteAllText(VerifiedPath, JsonSerializer.Serialize(verified, new JsonSerializerOptions { WriteIndented = true }) + "\n");

@@ -3,18 +3,19 @@ using MnistClaims.Common;
 namespace MnistClaims.Core.Runs;
 
 /// <summary>
-/// One writer per run directory: an exclusive lock on <c>&lt;parent&gt;/.&lt;name&gt;.lock</c> (a sibling, because the run
-/// directory itself is replaced by a rename), taken before training and held until the run is written. The lock is the
-/// kernel's (<c>flock</c>, which .NET takes for <see cref="FileShare.None"/>), so it is released on any exit, kill -9
-/// included; the file keeps the holder's pid for the message, and a file left by a dead process is a stale lock that the
-/// next writer simply takes over (nobody holds it). Creating the lock file is also the check that the output location is writable.
+/// One writer per run directory: an exclusive <see cref="FileLock"/> on <c>&lt;parent&gt;/.&lt;name&gt;.lock</c> (a sibling,
+/// because the run directory itself is replaced by a rename), taken before training and held until the run is written.
+/// The lock is the kernel's, so it is released on any exit, kill -9 included, and a file left by a dead process is a stale
+/// lock that the next writer simply takes over. The file is removed when the lock is released (see <see cref="FileLock"/>
+/// for why that is safe), so only a killed writer leaves one behind, until the next writer of that run. Creating the lock
+/// file is also the check that the output location is writable.
 /// </summary>
 public sealed class RunLock : IDisposable
 {
-    readonly FileStream _stream;
-    public string LockFile { get; }
+    readonly FileLock _lock;
+    public string LockFile => _lock.Path;
 
-    RunLock(string lockFile, FileStream stream) { LockFile = lockFile; _stream = stream; }
+    RunLock(FileLock l) => _lock = l;
 
     /// <summary>The words of the refusal, which a scheduler recognises in a worker's error.</summary>
     public const string Refusal = "another process is writing this run";
@@ -38,55 +39,20 @@ public sealed class RunLock : IDisposable
         {
             throw new IOException($"{parent}: cannot create the output directory ({e.Message})", e);
         }
-        FileStream fs;
-        try { fs = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-        catch (UnauthorizedAccessException e) { throw new IOException($"{parent}: not writable, cannot write a run there ({e.Message})", e); }
-        catch (IOException e) when (File.Exists(lockFile) && !IsReadOnlyFs(e))
+        FileLock? l;
+        try { l = FileLock.TryAcquire(lockFile); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"{Path.GetFullPath(runDirectory)}: {Refusal} ({Holder(lockFile)}); one writer per run directory", e);
+            throw new IOException($"{parent}: not writable, cannot write a run there ({e.Message})", e);
         }
-        catch (IOException e) { throw new IOException($"{parent}: not writable, cannot write a run there ({e.Message})", e); }
-        fs.SetLength(0);
-        fs.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
-        fs.Flush(flushToDisk: true);
-        return new RunLock(lockFile, fs);
-    }
-
-    static bool IsReadOnlyFs(IOException e) => e.HResult == 30 || e.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase);
-
-    static string? ReadPid(string lockFile)
-    {
-        using var fs = new FileStream(lockFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var r = new StreamReader(fs);
-        return r.ReadLine()?.Trim();
-    }
-
-    static string Holder(string lockFile)
-    {
-        try
-        {
-            // .NET takes a shared flock for every read, which the holder's exclusive one refuses: read it through cat.
-            string? pid;
-            try { pid = ReadPid(lockFile); }
-            catch (IOException) { pid = ProcessRunner.TryOutput("cat", [lockFile], TimeSpan.FromSeconds(5))?.Trim(); }
-            return int.TryParse(pid, out var p) && ProcessRunner.IsAlive(p) ? $"pid {p}, lock {lockFile}" : $"lock {lockFile}";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"lock {lockFile}"; }
+        return l is null
+            ? throw new IOException($"{Path.GetFullPath(runDirectory)}: {Refusal} ({FileLock.Holder(lockFile)}); one writer per run directory")
+            : new RunLock(l);
     }
 
     /// <summary>True when some live process holds the lock of <paramref name="runDirectory"/> (a left-over file of a dead one does not count).</summary>
-    public static bool IsHeld(string runDirectory)
-    {
-        var lockFile = LockFileFor(runDirectory);
-        if (!File.Exists(lockFile)) return false;
-        try { using var fs = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None); return false; }
-        catch (FileNotFoundException) { return false; }
-        catch (IOException) { return true; }
-    }
+    public static bool IsHeld(string runDirectory) => FileLock.IsHeld(LockFileFor(runDirectory));
 
-    /// <summary>
-    /// Releases the lock. The file stays (with the last holder's pid): deleting it would let a writer that opened it just
-    /// before lock an unlinked file while a third creates a new one, two writers at once.
-    /// </summary>
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Releases the lock and removes its file.</summary>
+    public void Dispose() => _lock.Dispose();
 }

@@ -10,8 +10,9 @@ public static class RunStore
     public const string ManifestFile = "manifest.json";
 
     /// <summary>
-    /// Writes a run directory atomically: everything goes to a sibling temp directory that is renamed into place at the
-    /// end, so a crash never leaves half a run. An existing run is never replaced unless <paramref name="overwrite"/> is set,
+    /// Writes a run directory atomically: everything goes to a sibling temp directory that is swapped into place at the
+    /// end (<see cref="AtomicDirectory"/>), so a crash never leaves half a run, and the next write into the same parent
+    /// finishes or undoes a swap that a kill interrupted. An existing run is never replaced unless <paramref name="overwrite"/> is set,
     /// and a directory that holds anything but a run's files is never replaced at all (see <see cref="CheckTarget"/>).
     /// Callers hold the directory's <see cref="RunLock"/> from before training until this returns.
     /// </summary>
@@ -22,36 +23,25 @@ public static class RunStore
         var parent = Path.GetDirectoryName(directory)!;
         Directory.CreateDirectory(parent);
         CleanStale(parent);
-        var tmp = AtomicFile.TempPathFor(directory);
-        Directory.CreateDirectory(tmp);
+        var meta = manifest.ToKeyValueMetadata();
+        var tables = new Dictionary<string, Table>
+        {
+            [RunTables.Steps] = RunTables.StepsTable(result.Steps, meta),
+            [RunTables.Epochs] = RunTables.EpochsTable(result.Epochs, meta),
+            [RunTables.Classes] = RunTables.ClassesTable(result.Final, meta),
+            [RunTables.Misses] = RunTables.MissesTable(result.Final, meta),
+        };
         try
         {
-            var meta = manifest.ToKeyValueMetadata();
-            var tables = new Dictionary<string, Table>
+            AtomicDirectory.Replace(directory, tmp =>
             {
-                [RunTables.Steps] = RunTables.StepsTable(result.Steps, meta),
-                [RunTables.Epochs] = RunTables.EpochsTable(result.Epochs, meta),
-                [RunTables.Classes] = RunTables.ClassesTable(result.Final, meta),
-                [RunTables.Misses] = RunTables.MissesTable(result.Final, meta),
-            };
-            foreach (var (name, table) in tables)
-                ParquetFile.Write(Path.Combine(tmp, name + ".parquet"), table);
-            File.WriteAllText(Path.Combine(tmp, ManifestFile), manifest.ToJson());
-            if (Directory.Exists(directory))
-            {
-                var old = Path.Combine(parent, $".{Path.GetFileName(directory)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
-                Directory.Move(directory, old);
-                Directory.Move(tmp, directory);
-                Directory.Delete(old, recursive: true);
-            }
-            else Directory.Move(tmp, directory);
-            return new RunRecord(directory, manifest, tables);
+                foreach (var (name, table) in tables)
+                    ParquetFile.Write(Path.Combine(tmp, name + ".parquet"), table);
+                AtomicFile.WriteAllText(Path.Combine(tmp, ManifestFile), manifest.ToJson());
+            });
         }
-        catch
-        {
-            AtomicFile.TryDelete(tmp);
-            throw;
-        }
+        catch (IOException e) { throw new IOException($"{directory}: cannot write the run, nothing was changed ({e.Message})", e); }
+        return new RunRecord(directory, manifest, tables);
     }
 
     /// <summary>
@@ -79,13 +69,11 @@ public static class RunStore
         return true;
     }
 
-    /// <summary>Removes the hidden <c>.tmp-</c>/<c>.old-</c> directories and files that killed writers left in <paramref name="directory"/>.</summary>
-    public static int CleanStale(string directory)
-    {
-        int n = 0;
-        foreach (var stale in AtomicFile.StaleTemps(directory).ToList()) { AtomicFile.TryDelete(stale); n++; }
-        return n;
-    }
+    /// <summary>
+    /// Finishes or undoes what killed writers left in <paramref name="directory"/> (hidden <c>.tmp-</c>/<c>.old-</c> directories
+    /// and files; see <see cref="AtomicDirectory.Recover"/>): a run whose replacement was interrupted is there, old or new, afterwards.
+    /// </summary>
+    public static int CleanStale(string directory) => AtomicDirectory.Recover(directory).Count;
 
     /// <summary>
     /// Reads every table of <paramref name="directory"/> in full: false (with the reason, naming the file) for a missing

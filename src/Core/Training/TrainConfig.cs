@@ -53,6 +53,9 @@ public sealed record TrainConfig
     /// <summary>Stop after this many optimizer steps in total, then evaluate (0 = full run). Used for short deterministic slices.</summary>
     public long MaxSteps { get; init; }
     public int EvalBatchSize { get; init; } = 1000;
+    /// <summary>The most intra-op threads a configuration may ask for.</summary>
+    public const int MaxThreads = 1024;
+
     /// <summary>Intra-op threads for libtorch (0 = leave libtorch's default). Part of the identity: results differ bitwise across thread counts.</summary>
     public int Threads { get; init; } = 1;
     public string Device { get; init; } = "cpu";
@@ -100,7 +103,8 @@ public sealed record TrainConfig
         Need(MaxTrainSamples >= 0, "max-train-samples", "a non-negative integer", MaxTrainSamples);
         Need(MaxSteps >= 0, "max-steps", "a non-negative integer", MaxSteps);
         Need(EvalBatchSize >= 1, "eval-batch-size", "a positive integer", EvalBatchSize);
-        Need(Threads >= 0, "threads", "a non-negative integer", Threads);
+        // libtorch starts that many threads: a typo such as 100000 would hang starting them, not fail.
+        Need(Threads is >= 0 and <= MaxThreads, "threads", $"an integer from 0 to {MaxThreads}", Threads);
         Need(Engine is "auto" or "fused" or "libtorch", "engine", "auto, fused or libtorch", Engine);
         Need(Device is "cpu" || Device.StartsWith("cuda", StringComparison.Ordinal), "device", "cpu, cuda or cuda:N", Device);
     }

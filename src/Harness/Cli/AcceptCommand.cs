@@ -25,8 +25,13 @@ public static class AcceptCommand
             return 0;
         }
         var root = a.String("baselines") ?? RepoPaths.Baselines;
+        if (a.String("profile") is { } named && (named is "." or ".." || named.IndexOfAny(['/', '\\', '\0']) >= 0))
+            throw new UsageException($"--profile: '{named}' is not a profile name (one directory name under {root}, e.g. cpu-x86-64-avx2-libtorch1.13-fused)");
+        // A mistyped path is an error, not "nothing to accept" (checked after the arguments themselves).
+        void CheckRoot() { if (a.Has("baselines") && !Directory.Exists(root)) throw new UsageException($"--baselines: directory '{root}' does not exist"); }
         if (a.Switch("verdicts"))
         {
+            CheckRoot();
             var profiles = a.Positionals.Count > 0 ? a.Positionals : [a.String("profile") ?? HardwareProfile.For(Claims.Registry.Experiments[0].ForSeed(1)), "any"];
             int n = 0;
             foreach (var p in profiles)
@@ -44,6 +49,7 @@ public static class AcceptCommand
             : throw new UsageException("accept: give one experiment id, or --all, or --verdicts");
         if (a.Switch("all") && a.Positionals.Count > 0) throw new UsageException($"accept: --all takes no experiment id, got '{a.Positionals[0]}'");
         if (id is not null) Claims.Registry.Experiment(id);   // a typo is an error naming the id, not a silent no-op
+        CheckRoot();
         // Default: the profile the default engine writes for the experiment (what `snapshot` and the tests verify),
         // for --all each experiment's own.
         string[] targets = a.String("profile") is { } given ? [given]

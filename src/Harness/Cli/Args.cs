@@ -7,7 +7,11 @@ namespace MnistClaims.Harness.Cli;
 public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>One flag of a command: its name, value placeholder (null for switches), default and help text.</summary>
-public sealed record Flag(string Name, string? Value, string Help, string? Default = null);
+public sealed record Flag(string Name, string? Value, string Help, string? Default = null)
+{
+    /// <summary>May be given more than once (<see cref="Args.All"/>); any other flag given twice is a usage error.</summary>
+    public bool Repeatable { get; init; }
+}
 
 /// <summary>
 /// A deliberately small parser: <c>--name value</c>, <c>--name=value</c>, switches and positionals.
@@ -32,6 +36,7 @@ public sealed class Args
         {
             var a = argv[i];
             if (a is "-h" or "--help") { HelpRequested = true; continue; }
+            if (a.StartsWith("--help=", StringComparison.Ordinal)) throw new UsageException($"--help: takes no value, got '{a[7..]}'");
             if (!a.StartsWith("--", StringComparison.Ordinal) || a == "--") { pos.Add(a); continue; }
             var name = a[2..]; string? value = null;
             int eq = name.IndexOf('=');
@@ -52,7 +57,10 @@ public sealed class Args
                 if (argv[i + 1].StartsWith("--", StringComparison.Ordinal))
                     throw new UsageException($"--{name}: missing value ({flag.Value}), got the flag {argv[i + 1]}");
                 value = argv[++i];
+                if (value.Length == 0) throw new UsageException($"--{name}: empty value, expected {flag.Value}");
             }
+            if (_values.ContainsKey(name) && !flag.Repeatable)
+                throw new UsageException($"--{name}: given twice ('{_values[name]}', then '{value}'); give it once");
             _values[name] = value;
             (_all.TryGetValue(name, out var list) ? list : _all[name] = []).Add(value);
         }

@@ -30,6 +30,9 @@ public static class CalibrateCommand
         CacheOption.Flag,
     ];
 
+    /// <summary>How an error names the run cache: where its location came from.</summary>
+    internal static string CacheLabel => Environment.GetEnvironmentVariable(RunCache.EnvVar) is { Length: > 0 } ? $"the run cache (${RunCache.EnvVar})" : "the run cache";
+
     public static int Run(string[] argv)
     {
         var a = new Args("calibrate", Flags, argv);
@@ -41,6 +44,8 @@ public static class CalibrateCommand
             .Select(m => double.TryParse(m, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0 ? x : throw new UsageException($"--margins: '{m}' is not a positive number")).ToArray();
         var outDir = a.String("out")!;
         if (outDir == "reports" && RepoPaths.Root is not null) outDir = RepoPaths.Reports;
+        ReproduceCommand.CheckWritable(outDir, "out");   // before the training, not after
+        if (!a.Switch("no-train")) ReproduceCommand.CheckWritableAs(RunCache.Default().Root, CacheLabel);
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
         var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out, train: !a.Switch("no-train"),
             documents: ReproduceCommand.List(a.String("documents")), cache: CacheOption.Open(a));

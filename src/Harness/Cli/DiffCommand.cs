@@ -26,7 +26,8 @@ public static class DiffCommand
         }
         if (a.Positionals.Count != 2) throw new UsageException("diff: expected two directories (baseline profiles, run directories or experiment directories)");
         foreach (var d in a.Positionals)
-            if (!Directory.Exists(d)) throw new UsageException($"diff: directory '{d}' does not exist");
+            if (!Directory.Exists(d)) throw new UsageException(File.Exists(d) ? $"diff: '{d}' is a file, expected a directory (a baseline profile, an experiment or a run directory)" : $"diff: directory '{d}' does not exist");
+        if (a.String("out") is { } outFile && Directory.Exists(outFile)) throw new UsageException($"--out: '{outFile}' is a directory, expected a file to write");
         double atol = a.Double("atol", 0), rtol = a.Double("rtol", 0);
         if (atol < 0) throw new UsageException($"--atol: expected a non-negative number, got '{a.String("atol")}'");
         if (rtol < 0) throw new UsageException($"--rtol: expected a non-negative number, got '{a.String("rtol")}'");
@@ -53,7 +54,11 @@ public static class DiffCommand
             var f => throw new UsageException($"--format: expected text, markdown or json, got '{f}'"),
         };
         Console.Out.Write(text);
-        if (a.String("out") is { } path) MnistClaims.Common.AtomicFile.WriteAllText(path, text);
+        if (a.String("out") is { } path)
+        {
+            try { MnistClaims.Common.AtomicFile.WriteAllText(path, text); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new IOException($"--out: cannot write {Path.GetFullPath(path)} ({e.Message})", e); }
+        }
         // `git diff --exit-code` semantics: 0 no differences, 1 differences (2 a usage error, as everywhere).
         return report.HasDifferences ? 1 : 0;
     }

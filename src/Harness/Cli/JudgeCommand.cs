@@ -13,7 +13,7 @@ public static class JudgeCommand
 {
     public static readonly Flag[] Flags =
     [
-        new("set", "KEY=VALUE", "override a configuration key of the claim's experiments (repeatable; keys as in config_json: lr, batch_size, dropout, normalize, optimizer, ...)"),
+        new("set", "KEY=VALUE", "override a configuration key of the claim's experiments (repeatable; keys as in config_json: lr, batch_size, dropout, normalize, optimizer, ...)") { Repeatable = true },
         new("experiment", "ID", "apply --set only to this experiment of the claim (default: all of them)"),
         new("seeds", "N", "seeds per experiment (1..N)", "20"),
         new("jobs", "N", "worker processes training missing runs", "2"),
@@ -56,8 +56,10 @@ public static class JudgeCommand
 
         var cache = CacheOption.Open(a);
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
+        var missing = Judge.Missing(variants.Values, seeds, cache, Config);
+        if (missing.Count > 0) ReproduceCommand.CheckWritableAs(cache.Root, CalibrateCommand.CacheLabel);   // where judge writes: before training
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        Interrupt.Run(cancel => new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(Judge.Missing(variants.Values, seeds, cache, Config), cancel));
+        Interrupt.Run(cancel => new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(missing, cancel));
         var runs = variants.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<RunRecord>)seeds.Select(s => cache.TryLoad(kv.Value.Id, Config(kv.Value, s), out var r) ? r
             : throw new InvalidOperationException($"run of {kv.Value.Id} seed {s} is missing from {cache.Root}")).ToArray());
         var result = claim.Evaluate(new ClaimContext(runs, data));

@@ -46,6 +46,7 @@ public static class ReportCommand
         var verdicts = RepoRelative(a.String("verdicts")!, a.Has("verdicts"));
         if (a.Has("verdicts") && !File.Exists(verdicts)) throw new UsageException($"--verdicts: file '{verdicts}' does not exist");
         var outDir = RepoRelative(a.String("out")!, a.Has("out"));
+        ReproduceCommand.CheckWritable(outDir, "out");   // before drawing anything
         var baselines = RepoRelative(a.String("baselines")!, a.Has("baselines"));
         var profile = a.String("profile")
             ?? ReportInputs.ReadVerdicts(verdicts)?.Profile

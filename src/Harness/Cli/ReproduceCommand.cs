@@ -105,7 +105,10 @@ public static class ReproduceCommand
     }
 
     /// <summary>Creates <paramref name="dir"/> and writes and removes a probe file in it: an unwritable output is an error now.</summary>
-    internal static void CheckWritable(string dir, string flag)
+    internal static void CheckWritable(string dir, string flag) => CheckWritableAs(dir, $"--{flag}");
+
+    /// <summary>As <see cref="CheckWritable"/>, the message naming <paramref name="what"/> (a flag, or where the path came from).</summary>
+    internal static void CheckWritableAs(string dir, string what)
     {
         try
         {
@@ -116,15 +119,22 @@ public static class ReproduceCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"--{flag}: {Path.GetFullPath(dir)} is not writable, expected a writable directory ({e.Message})", e);
+            throw new IOException($"{what}: {Path.GetFullPath(dir)} is not writable, expected a writable directory ({e.Message})", e);
         }
     }
 
     internal static IReadOnlyList<long> SeedList(Args a)
     {
         if (a.String("seed-list") is { } list)
-            return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        {
+            var seeds = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => long.TryParse(s, out var v) ? v : throw new UsageException($"--seed-list: '{s}' is not an integer")).ToArray();
+            if (seeds.Length == 0) throw new UsageException($"--seed-list: expected a comma-separated list of seeds, got '{list}'");
+            // The same seed twice is the same run twice, which the rule would count as two independent seeds.
+            if (seeds.GroupBy(s => s).FirstOrDefault(g => g.Count() > 1) is { } dup)
+                throw new UsageException($"--seed-list: seed {dup.Key} is listed twice in '{list}'; every seed must be distinct");
+            return seeds;
+        }
         int n = a.Int("seeds", 20);
         if (n < 1) throw new UsageException("--seeds: expected a positive integer");
         return Enumerable.Range(1, n).Select(i => (long)i).ToArray();

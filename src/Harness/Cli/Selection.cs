@@ -41,12 +41,16 @@ public sealed class Selection
         if (claims.Count == 0) throw new UsageException("no claims selected");
         int altSeeds = a.Int("alternative-seeds", 20);
         if (altSeeds < 4) throw new UsageException("--alternative-seeds: expected at least 4 (the rule leaves one seed out and needs three)");
-        return new Selection
+        var sel = new Selection
         {
             Claims = claims, Experiments = Judge.ExperimentsOf(claims), Seeds = seeds, AlternativeSeeds = altSeeds,
             Threads = a.Int("threads", 1), Device = device, Engine = a.String("engine")!,
             Arguments = Flags.Where(f => a.Has(f.Name)).SelectMany(f => new[] { "--" + f.Name, a.String(f.Name)! }).ToArray(),
         };
+        // --threads, --engine: validated as a run's configuration here, before any worker starts.
+        try { sel.Config(sel.Experiments.Count > 0 ? sel.Experiments[0] : Registry.Experiments[0], seeds[0]).Validate(); }
+        catch (ConfigException e) { throw new UsageException(e.Message); }
+        return sel;
     }
 
     public TrainConfig Config(Experiment e, long seed) => e.ForSeed(seed) with { Threads = Threads, Device = Device, Engine = Engine };

@@ -29,14 +29,21 @@ public static class SnapshotCommand
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness snapshot [options]", "Verifies cached full-length runs against baselines/<profile>/<experiment>/ (writes received files on mismatch).", Flags)); return 0; }
         a.NoPositionals();
         var ids = ReproduceCommand.List(a.String("experiments"));
+        if (ids is { Length: 0 }) throw new UsageException($"--experiments: expected a comma-separated list of experiment ids, got '{a.String("experiments")}'");
         var experiments = ids is null ? Registry.Experiments : ids.Select(Registry.Experiment).ToArray();
         var cache = CacheOption.Open(a);
         var root = a.String("baselines") ?? RepoPaths.Baselines;
         int matched = 0, failed = 0, missing = 0;
         TrainConfig ConfigOf(Experiment e) => e.ForSeed(a.Long("seed", 1)) with { Engine = a.String("engine")!, Threads = a.Int("threads", 1) };
+        try { ConfigOf(experiments[0]).Validate(); }   // --engine, --threads: a typo is a usage error, not "not in the cache"
+        catch (ConfigException e) { throw new UsageException(e.Message); }
         // Received files older than this run are stale from now on (accept refuses them).
         foreach (var p in experiments.Select(e => HardwareProfile.For(ConfigOf(e))).Distinct())
+        {
             SnapshotStore.MarkVerificationRun(root, p);
+            // An accept that a crash interrupted is finished or undone before anything is compared with its baselines.
+            foreach (var note in SnapshotStore.Recover(root, p)) Console.Out.WriteLine($"recovered: {note}");
+        }
         foreach (var e in experiments)
         {
             var cfg = ConfigOf(e);

@@ -45,7 +45,9 @@ public static class TrainCommand
     public static TrainConfig ConfigFrom(Args a)
     {
         var baseCfg = a.String("config") is { } path
-            ? TrainConfig.FromConfigFile(File.Exists(path) ? File.ReadAllText(path) : throw new UsageException($"--config: file '{path}' does not exist, expected a JSON configuration file"), path)
+            ? TrainConfig.FromConfigFile(File.Exists(path) ? File.ReadAllText(path)
+                : Directory.Exists(path) ? throw new UsageException($"--config: '{path}' is a directory, expected a JSON configuration file")
+                : throw new UsageException($"--config: file '{path}' does not exist, expected a JSON configuration file"), path)
             : new TrainConfig();
         string loss = a.Has("loss") ? a.String("loss")! : baseCfg.Loss;
         var cfg = baseCfg with
@@ -85,7 +87,8 @@ public static class TrainCommand
         if (a.Positionals.Count > 0) throw new UsageException($"train: unexpected argument '{a.Positionals[0]}'");
         var cfg = ConfigFrom(a);
         Devices.Resolve(cfg.Device);   // fails early, in one line, for cuda without CUDA
-        var outDir = Path.GetFullPath(a.String("out") ?? Path.Combine(RepoPaths.Root is null ? "runs" : RepoPaths.Runs, $"{cfg.Hash}-s{cfg.Seed}"));
+        // A symbolic link to a directory is written through: the lock, the checks and the swap are at its target.
+        var outDir = AtomicDirectory.ResolveLinks(a.String("out") ?? Path.Combine(RepoPaths.Root is null ? "runs" : RepoPaths.Runs, $"{cfg.Hash}-s{cfg.Seed}"));
         bool overwrite = a.Switch("overwrite");
         CheckTarget(outDir, overwrite);
         using var data = MnistData.Load(a.String("data-dir"), msg => Console.Error.WriteLine(msg));

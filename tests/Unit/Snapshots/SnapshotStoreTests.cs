@@ -161,4 +161,34 @@ public class SnapshotStoreTests
         Assert.Throws<ArgumentException>(() => SnapshotStore.Verify(_root, "cpu", "../evil", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None));
         Assert.Throws<ArgumentException>(() => SnapshotStore.Verify(_root, "", "exp", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None));
     }
+
+    [Test]
+    public void Any_verification_marks_the_stamp_so_received_files_an_earlier_run_left_are_refused()
+    {
+        // Received files of exp-002 left by an earlier run (written directly, an hour ago).
+        var old = new SnapshotPaths(Path.Combine(_root, "cpu", "exp-002"), "epochs");
+        Directory.CreateDirectory(old.Directory);
+        ParquetFile.Write(old.ReceivedParquet, SnapshotTestData.Epochs());
+        File.WriteAllText(old.ReceivedText, TableText.Render(SnapshotTestData.Epochs()));
+        File.SetLastWriteTimeUtc(old.ReceivedParquet, DateTime.UtcNow.AddHours(-1));
+        // This process verifies exp-001 (as the regression tests do, not through `harness snapshot`): that is a verification run.
+        Verify(SnapshotTestData.Epochs());
+        Assert.That(SnapshotStore.LastVerificationRun(_root, "cpu"), Is.Not.Null, "the verification recorded its stamp");
+        var e = Assert.Throws<InvalidDataException>(() => SnapshotStore.Accept(_root, "cpu", "exp-002"))!;
+        Assert.That(e.Message, Does.Contain(old.ReceivedParquet).And.Contain("older than the last verification run"));
+        // What this run wrote itself is accepted.
+        Assert.That(SnapshotStore.Accept(_root, "cpu", "exp-001").Accepted, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void The_stamp_is_written_once_per_process_so_a_run_never_makes_its_own_received_files_stale()
+    {
+        Verify(SnapshotTestData.Epochs());
+        var first = SnapshotStore.LastVerificationRun(_root, "cpu");
+        Thread.Sleep(20);
+        SnapshotStore.Verify(_root, "cpu", "exp-002", "epochs", SnapshotTestData.Epochs(), Tol, AcceptMode.None);
+        SnapshotStore.WriteReceived(new SnapshotPaths(Path.Combine(_root, "cpu", "exp-003"), "epochs"), SnapshotTestData.Epochs());
+        Assert.That(SnapshotStore.LastVerificationRun(_root, "cpu"), Is.EqualTo(first));
+        Assert.That(SnapshotStore.Accept(_root, "cpu", null).Accepted, Has.Count.EqualTo(3));
+    }
 }

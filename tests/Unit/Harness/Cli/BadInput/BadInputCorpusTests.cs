@@ -148,6 +148,14 @@ public sealed class BadInputCorpusTests
         yield return new("flag: stray argument to reproduce", Usage, _ => A("reproduce", "000"), _ => A("reproduce", "unexpected argument '000'"));
         yield return new("out: reproduce --out is a file, found before training", Failure, s => A("reproduce", "--claims", TrainedClaim, "--seeds", "4", "--alternative-seeds", "4", "--out", s.At("f.txt")),
             s => A("--out", s.At("f.txt"), "not writable"), s => s.Write("f.txt", "x"));
+        yield return new("out: calibrate --out is a file, found before training", Failure, s => A("calibrate", "--seeds", "4", "--documents", "002", "--out", s.At("f.txt")),
+            s => A("--out", s.At("f.txt"), "not writable"), s => s.Write("f.txt", "x"));
+        yield return new("out: calibrate --out below a file, found before training", Failure, s => A("calibrate", "--seeds", "4", "--documents", "002", "--out", s.At("f.txt", "sub")),
+            s => A("--out", s.At("f.txt", "sub"), "not writable"), s => s.Write("f.txt", "x"));
+        yield return new("cache: judge with the run cache a file, found before training", Failure, s => A("judge", TrainedClaim, "--seeds", "4"),
+            s => A("the run cache", s.At("cache"), "not writable"), s => s.Write("cache", "x"));
+        yield return new("cache: calibrate with the run cache a file, found before training", Failure, s => A("calibrate", "--seeds", "4", "--documents", "002", "--out", s.At("rep")),
+            s => A("the run cache", s.At("cache"), "not writable"), s => s.Write("cache", "x"));
         yield return new("flag: accept without an id", Usage, s => A("accept", "--baselines", s.Baselines), _ => A("one experiment id"));
 
         // --- configuration files ---
@@ -209,6 +217,35 @@ public sealed class BadInputCorpusTests
             s => A("nothing verified", Path.Combine(s.CacheEntryPath, "manifest.json")), s => { var d = s.CacheEntry(); File.WriteAllText(Path.Combine(d, "manifest.json"), "{\"engine\": 3"); });
         yield return new("cache: snapshot with an unknown experiment", Failure, s => A("snapshot", "--experiments", "nope", "--baselines", s.Baselines), _ => A("nope"));
     }
+
+    /// <summary>The second hostile round (docs/hostile-round-2.md): each case failed before its fix.</summary>
+    public static IEnumerable<BadCase> HostileRound2()
+    {
+        yield return new("hostile: no command at all", Usage, _ => A(), _ => A("no command given", "expected one of"));
+        yield return new("hostile: --help with a value", Usage, _ => A("train", "--help=false"), _ => A("--help", "takes no value"));
+        yield return new("hostile: --threads huge (hung starting threads)", Usage, s => A(["train", .. Tiny, "--threads", "100000", "--out", s.At("o")]), _ => A("--threads", "0 to 1024"));
+        yield return new("hostile: --out empty string as its own argument", Usage, _ => A(["train", .. Tiny, "--out", ""]), _ => A("--out", "empty value"));
+        yield return new("hostile: a flag given twice", Usage, s => A(["train", .. Tiny, "--lr", "0.1", "--lr", "0.2", "--out", s.At("o")]), _ => A("--lr", "given twice"));
+        yield return new("hostile: --config is a directory", Usage, s => A("train", "--config", s.At("cfgdir"), "--out", s.At("o")), s => A("--config", s.At("cfgdir"), "is a directory"), s => Directory.CreateDirectory(s.At("cfgdir")));
+        yield return new("hostile: --config empty string", Usage, s => A("train", "--config", "", "--out", s.At("o")), _ => A("--config", "empty value"));
+        yield return new("hostile: reproduce --seed-list of nothing", Usage, _ => A("reproduce", "--seed-list", ",", "--dry-run"), _ => A("--seed-list", "expected a comma-separated list"));
+        yield return new("hostile: reproduce --seed-list with a seed twice", Usage, _ => A("reproduce", "--seed-list", "1,2,1,3", "--dry-run"), _ => A("--seed-list", "seed 1 is listed twice"));
+        yield return new("hostile: reproduce --engine unknown", Usage, _ => A("reproduce", "--claims", TrainedClaim, "--engine", "turbo", "--dry-run"), _ => A("--engine", "turbo"));
+        yield return new("hostile: reproduce --threads negative", Usage, _ => A("reproduce", "--claims", TrainedClaim, "--threads", "-1", "--dry-run"), _ => A("--threads", "0 to 1024"));
+        yield return new("hostile: snapshot --experiments of nothing", Usage, s => A("snapshot", "--experiments", ",", "--baselines", s.Baselines), _ => A("--experiments", "expected a comma-separated list"));
+        yield return new("hostile: snapshot --engine unknown", Usage, s => A("snapshot", "--experiments", Sandbox.Experiment, "--engine", "bogus", "--baselines", s.Baselines), _ => A("--engine", "bogus"));
+        yield return new("hostile: report --out is a file", Failure, s => A("report", "--documents", "000", "--out", s.At("f.txt")), s => A("--out", s.At("f.txt"), "not writable"), s => s.Write("f.txt", "x"));
+        yield return new("hostile: diff --out is a directory", Usage, s => A("diff", s.Run, s.Run, "--out", s.At("outdir")), s => A("--out", s.At("outdir"), "is a directory"), s => Directory.CreateDirectory(s.At("outdir")));
+        yield return new("hostile: diff of a file", Usage, s => A("diff", s.At("f.txt"), s.Run), s => A(s.At("f.txt"), "is a file, expected a directory"), s => s.Write("f.txt", "x"));
+        yield return new("hostile: accept --baselines that does not exist", Usage, s => A("accept", Sandbox.Experiment, "--baselines", s.At("nope")), s => A("--baselines", s.At("nope"), "does not exist"));
+        yield return new("hostile: accept --profile with a path", Usage, s => A("accept", "--all", "--profile", "../x", "--baselines", s.Baselines), _ => A("--profile", "'../x'", "not a profile name"), s => Directory.CreateDirectory(s.Baselines));
+        yield return new("hostile: accept --profile empty", Usage, s => A("accept", "--all", "--profile", "", "--baselines", s.Baselines), _ => A("--profile", "empty value"), s => Directory.CreateDirectory(s.Baselines));
+        yield return new("hostile: accept --verdicts with a corrupt received file", Failure, s => A("accept", "--verdicts", Sandbox.Profile, "--baselines", s.Baselines),
+            s => A(s.At("baselines", Sandbox.Profile, "verdicts-static.received.json"), "not a verdict file"), s => s.Write($"baselines/{Sandbox.Profile}/verdicts-static.received.json", "{\"a\": "));
+    }
+
+    [TestCaseSource(nameof(HostileRound2))]
+    public void Hostile_round_2_bad_input_is_one_line_naming_what_was_expected_and_changes_nothing(BadCase c) => Bad_input_is_one_line_naming_what_was_expected_and_changes_nothing(c);
 
     [TestCaseSource(nameof(Cases))]
     public void Bad_input_is_one_line_naming_what_was_expected_and_changes_nothing(BadCase c)

@@ -117,8 +117,64 @@ public sealed class FaultTests
         }
         Assert.That(RunLock.IsHeld(dir), Is.False);
         File.WriteAllText(RunLock.LockFileFor(dir), "4194305\n");   // left by a dead process
-        using (RunLock.Acquire(dir)) Assert.That(RunLock.IsHeld(dir), Is.True);
-        Assert.That(File.ReadAllText(RunLock.LockFileFor(dir)).Trim(), Is.EqualTo(Environment.ProcessId.ToString()), "the file names its last holder");
+        using (RunLock.Acquire(dir))
+        {
+            Assert.That(RunLock.IsHeld(dir), Is.True);
+            Assert.That(FileLock.Holder(RunLock.LockFileFor(dir)), Does.Contain($"pid {Environment.ProcessId}"), "the file names its holder");
+        }
+        Assert.That(File.Exists(RunLock.LockFileFor(dir)), Is.False, "the lock file is removed on release");
+    }
+
+    [Test]
+    public void After_a_normal_train_no_lock_file_remains()
+    {
+        var r = Train(At("run"));
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Tail());
+        Assert.That(Directory.GetFiles(_root, ".*.lock"), Is.Empty, "the run's lock file was removed when the run was written");
+    }
+
+    [Test]
+    public void Lock_files_removed_on_release_still_serialise_every_writer()
+    {
+        // Four threads (each its own open file, so flock treats them as four writers) take and release one lock 300 times
+        // each. Removing the file on release is only safe because an acquirer re-checks that the file it locked is still
+        // the one at the path: without that re-check two threads end up holding the lock at once.
+        Assume.That(FileLock.CanCompare, Is.True, "file identities cannot be compared here, so lock files are kept");
+        var file = At(".shared.lock");
+        int inside = 0, overlaps = 0, taken = 0;
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            for (int i = 0; i < 300;)
+            {
+                using var l = FileLock.TryAcquire(file);
+                if (l is null) { Thread.Yield(); continue; }
+                if (Interlocked.Increment(ref inside) > 1) Interlocked.Increment(ref overlaps);
+                Thread.SpinWait(200);
+                Interlocked.Decrement(ref inside);
+                Interlocked.Increment(ref taken);
+                i++;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.That(taken, Is.EqualTo(1200));
+        Assert.That(overlaps, Is.EqualTo(0), "two holders at once");
+        Assert.That(File.Exists(file), Is.False, "no lock file left after the last release");
+    }
+
+    [Test]
+    public void An_overwrite_killed_between_its_renames_is_rolled_forward_by_the_next_write()
+    {
+        Assert.That(Train(At("run")).ExitCode, Is.EqualTo(0));
+        var spec = Cli.Spec(_root, ["train", .. Tiny, "--seed", "2", "--out", At("run"), "--overwrite"]);
+        spec = spec with { Environment = new Dictionary<string, string?>(spec.Environment!) { [FaultInjection.EnvVar] = "swap-moved-old" } };
+        var r = ProcessRunner.Run(spec, TimeSpan.FromMinutes(3));
+        Assert.That(r.ExitCode, Is.EqualTo(137), "killed between the two renames: " + r.Tail());
+        Assert.That(Directory.Exists(At("run")), Is.False, "the run is out of place at that moment");
+        // The next write into the same parent finishes the replacement: the complete new run is put in place, not thrown away.
+        RunStore.CleanStale(_root);
+        AssertCompleteRun(At("run"), 2);
+        Assert.That(Directory.GetFileSystemEntries(_root).Where(e => Path.GetFileName(e).Contains(".tmp-") || Path.GetFileName(e).Contains(".old-")), Is.Empty);
     }
 
     [Test]
