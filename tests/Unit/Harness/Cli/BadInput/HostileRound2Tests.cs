@@ -68,16 +68,21 @@ public sealed class HostileRound2Tests
         finally { ProcessRunner.Run("umount", [fs], TimeSpan.FromSeconds(10)); }
     }
 
+    /// <summary>
+    /// Round 2 found judge failing late, with a message naming neither, when TMPDIR was a file: its scheduler wrote each
+    /// worker's configuration there. Workers now get their runs over stdin (WorkerRequest), so nothing of a run passes
+    /// through the temp directory and an unusable TMPDIR does not stop training at all.
+    /// </summary>
     [Test]
-    public void An_unwritable_TMPDIR_fails_in_one_line_naming_it_before_training()
+    public void An_unwritable_TMPDIR_does_not_stop_training_because_workers_take_no_temp_files()
     {
         File.WriteAllText(At("tmpfile"), "x");
-        var spec = With(Cli.Spec(_root, "judge", BadInputCorpusTests.TrainedClaim, "--seeds", "4", "--jobs", "1"), "TMPDIR", At("tmpfile"));
+        var claim = MnistClaims.Claims.Registry.Claims.First(c => c.Id == "002-width-32-val-acc").Id;
+        var spec = With(Cli.Spec(_root, "judge", claim, "--seeds", "4", "--jobs", "1", "--set", "max_steps=3"), "TMPDIR", At("tmpfile"));
         var r = ProcessRunner.Run(spec, TimeSpan.FromMinutes(3));
-        Assert.That(r.ExitCode, Is.EqualTo(1), r.Tail());
-        Cli.AssertOneLineError(r);
-        Assert.That(r.StdErr, Does.Contain("TMPDIR").And.Contain(At("tmpfile")));
-        Assert.That(Directory.Exists(At("cache")) ? Directory.GetFiles(At("cache"), "*.parquet", SearchOption.AllDirectories) : [], Is.Empty, "nothing trained");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Tail());
+        Assert.That(Directory.GetFiles(At("cache"), "manifest.json", SearchOption.AllDirectories), Has.Length.EqualTo(4), "four runs trained");
+        Assert.That(File.ReadAllText(At("tmpfile")), Is.EqualTo("x"));
     }
 
     [Test]
