@@ -184,31 +184,28 @@ public static class CacheMerge
             var parent = Path.GetDirectoryName(dest)!;
             Directory.CreateDirectory(parent);
             RunStore.CleanStale(parent);
-            var tmp = AtomicFile.TempPathFor(dest);
+            // The copy is staged and swapped in (replacing a damaged or incomplete entry) as RunStore.Write does: by AtomicDirectory.
             try
             {
-                Directory.CreateDirectory(tmp);
-                foreach (var f in Directory.EnumerateFiles(src)) File.Copy(f, Path.Combine(tmp, Path.GetFileName(f)));
-                // The copy is what is checked: the same reader and checks as the cache. A writer that replaced the source
-                // while it was copied (a retrain renames a new run over it) shows as a held lock or another manifest.
-                if (!RunCache.TryVerify(c.Entry with { Directory = tmp }, out _, out var why))
-                { result.Skipped.Add($"{src}: {why?.Replace(tmp, src) ?? "did not verify"}"); return false; }
-                if (RunLock.IsHeld(src) || SafeFinished(src) != c.Manifest.Finished)
-                { result.Skipped.Add($"{src}: changed while it was copied (a writer replaced it); merge again when it is done"); return false; }
-                if (Directory.Exists(dest))   // a damaged or incomplete entry: replaced as RunStore.Write replaces one
+                AtomicDirectory.Replace(dest, staging =>
                 {
-                    var old = Path.Combine(parent, $".{Path.GetFileName(dest)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
-                    Directory.Move(dest, old);
-                    Directory.Move(tmp, dest);
-                    AtomicFile.TryDelete(old);
-                }
-                else Directory.Move(tmp, dest);
-                result.Copied++;
-                return true;
+                    foreach (var f in Directory.EnumerateFiles(src)) File.Copy(f, Path.Combine(staging, Path.GetFileName(f)));
+                    // The copy is what is checked: the same reader and checks as the cache. A writer that replaced the source
+                    // while it was copied (a retrain renames a new run over it) shows as a held lock or another manifest.
+                    if (!RunCache.TryVerify(c.Entry with { Directory = staging }, out _, out var why))
+                        throw new NotTaken($"{src}: {why?.Replace(staging, src) ?? "did not verify"}");
+                    if (RunLock.IsHeld(src) || SafeFinished(src) != c.Manifest.Finished)
+                        throw new NotTaken($"{src}: changed while it was copied (a writer replaced it); merge again when it is done");
+                });
             }
-            finally { AtomicFile.TryDelete(tmp); }
+            catch (NotTaken e) { result.Skipped.Add(e.Message); return false; }
+            result.Copied++;
+            return true;
         }
     }
+
+    /// <summary>Why a staged copy is not swapped in (AtomicDirectory.Replace then removes it and leaves the destination as it was).</summary>
+    sealed class NotTaken(string why) : Exception(why);
 
     static DateTimeOffset? SafeFinished(string dir)
     {
