@@ -48,9 +48,11 @@ public sealed class ClaimTests
         IReadOnlyList<long> seeds(Experiment e) => e.Alternative ? all.Take(AlternativeSeeds).ToArray() : all;
         var cache = RunCache.Default();
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
-        var missing = Judge.Missing(Judge.ExperimentsOf([claim]), seeds, cache, Config);
-        new Scheduler(2, Fixture.Data.Directory, TestContext.Progress).Run(missing);
-        var row = Judge.Evaluate([claim], seeds, cache, Fixture.Data, Config).Single();
+        var experiments = Judge.ExperimentsOf([claim]);
+        var loaded = CachedRuns.Load(cache, experiments, seeds, Config);
+        new Scheduler(2, Fixture.Data.Directory, TestContext.Progress).Run(loaded.Missing);
+        loaded.AddTrained();
+        var row = Judge.Evaluate([claim], loaded.For(experiments, seeds), Fixture.Data).Single();
         TestContext.Out.WriteLine($"{row.Verdict}: measured {row.Measured}; {row.Evidence}");
         var failure = VerdictSnapshot.For(RepoPaths.Baselines, HardwareProfile.For(Config(Registry.Experiment(claim.Experiments[0]), 1)), $"{ReproduceSeeds}seeds").Check(row);
         if (failure is not null) Assert.Fail(failure);

@@ -56,12 +56,14 @@ public static class JudgeCommand
 
         var cache = CacheOption.Open(a);
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
-        var missing = Judge.Missing(variants.Values, seeds, cache, Config);
-        if (missing.Count > 0) ReproduceCommand.CheckWritableAs(cache.Root, CalibrateCommand.CacheLabel);   // where judge writes: before training
+        // Each cached run is read once, with the cache's checks (CachedRuns, as reproduce does).
+        var loaded = CachedRuns.Load(cache, variants.Values, _ => seeds, Config);
+        if (loaded.Missing.Count > 0) ReproduceCommand.CheckWritableAs(cache.Root, CalibrateCommand.CacheLabel);   // where judge writes: before training
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
-        Interrupt.Run(cancel => new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(missing, cancel));
-        var runs = variants.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<RunRecord>)seeds.Select(s => cache.TryLoad(kv.Value.Id, Config(kv.Value, s), out var r) ? r
-            : throw new InvalidOperationException($"run of {kv.Value.Id} seed {s} is missing from {cache.Root}")).ToArray());
+        Interrupt.Run(cancel => new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(loaded.Missing, cancel));
+        loaded.AddTrained();
+        var byVariant = loaded.For(variants.Values, _ => seeds);
+        var runs = variants.ToDictionary(kv => kv.Key, kv => byVariant[kv.Value.Id]);
         var result = claim.Evaluate(new ClaimContext(runs, data));
         Console.Out.WriteLine(result.Verdict.Label());
         Console.Out.WriteLine($"claim     {claim.Id}: {claim.Quote}");
