@@ -20,6 +20,10 @@ public static class CacheOption
         return RunCache.Open(dir);
     }
 
+    /// <summary>How an error names the cache <see cref="Open"/> gives: by the flag or the variable that chose it.</summary>
+    public static string Label(Args a) =>
+        a.Has(Name) ? $"--{Name}" : System.Environment.GetEnvironmentVariable(RunCache.EnvVar) is { Length: > 0 } ? $"the run cache (${RunCache.EnvVar})" : "the run cache";
+
     /// <summary>A cache that must already exist (what a command reads without training, e.g. <c>--from-cache</c>).</summary>
     public static RunCache Existing(string dir, string flag) =>
         Directory.Exists(dir) ? RunCache.Open(dir) : throw new UsageException($"--{flag}: '{dir}' is not a directory, expected a run cache (e.g. one `harness merge` wrote)");

@@ -30,9 +30,6 @@ public static class CalibrateCommand
         CacheOption.Flag,
     ];
 
-    /// <summary>How an error names the run cache: where its location came from.</summary>
-    internal static string CacheLabel => Environment.GetEnvironmentVariable(RunCache.EnvVar) is { Length: > 0 } ? $"the run cache (${RunCache.EnvVar})" : "the run cache";
-
     public static int Run(string[] argv)
     {
         var a = new Args("calibrate", Flags, argv);
@@ -44,11 +41,12 @@ public static class CalibrateCommand
             .Select(m => double.TryParse(m, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0 ? x : throw new UsageException($"--margins: '{m}' is not a positive number")).ToArray();
         var outDir = a.String("out")!;
         if (outDir == "reports" && RepoPaths.Root is not null) outDir = RepoPaths.Reports;
+        var cache = CacheOption.Open(a);
         ReproduceCommand.CheckWritable(outDir, "out");   // before the training, not after
-        if (!a.Switch("no-train")) ReproduceCommand.CheckWritableAs(RunCache.Default().Root, CacheLabel);
+        if (!a.Switch("no-train")) ReproduceCommand.CheckWritableAs(cache.Root, CacheOption.Label(a));   // the cache it trains into
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
         var report = Calibrate(seeds, margins, a.PositiveInts("power-seeds"), a.Int("jobs", 2), data, Console.Out, train: !a.Switch("no-train"),
-            documents: ReproduceCommand.List(a.String("documents")), cache: CacheOption.Open(a));
+            documents: ReproduceCommand.List(a.String("documents")), cache: cache);
         report.Write(outDir);
         Console.Out.WriteLine($"wrote {Path.Combine(outDir, "calibration.md")} and calibration.json");
         return 0;

@@ -58,7 +58,7 @@ public static class JudgeCommand
         TrainConfig Config(Experiment e, long s) => e.ForSeed(s);
         // Each cached run is read once, with the cache's checks (CachedRuns, as reproduce does).
         var loaded = CachedRuns.Load(cache, variants.Values, _ => seeds, Config);
-        if (loaded.Missing.Count > 0) ReproduceCommand.CheckWritableAs(cache.Root, CalibrateCommand.CacheLabel);   // where judge writes: before training
+        if (loaded.Missing.Count > 0) ReproduceCommand.CheckWritableAs(cache.Root, CacheOption.Label(a));   // where judge writes: before training
         using var data = MnistData.Load(a.String("data-dir"), m => Console.Error.WriteLine(m));
         Interrupt.Run(cancel => new Scheduler(a.Int("jobs", 2), data.Directory, Console.Out).Run(loaded.Missing, cancel));
         loaded.AddTrained();
