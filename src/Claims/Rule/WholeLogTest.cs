@@ -57,7 +57,8 @@ public static class WholeLogTest
     public const double Alpha = 0.05;
     /// <summary>The equivalence margin, in run-to-run standard deviations per point (RMS over the log).</summary>
     public const double Margin = 2.0;
-    const int MinSeeds = 4;
+    /// <summary>Fewest seeds the rule judges with: it leaves one seed out and needs three.</summary>
+    public const int MinSeeds = 4;
 
     public static LogFit Judge(IReadOnlyList<LogPoint> points, IReadOnlyList<double[]> seedValues) => Judge(points, seedValues, Margin);
 

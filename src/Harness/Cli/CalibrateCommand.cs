@@ -36,7 +36,7 @@ public static class CalibrateCommand
         if (a.HelpRequested) { Console.Out.Write(Args.Help("harness calibrate [options]", "Measures the verdict rule's error rates and writes reports/calibration.{md,json}.", Flags)); return 0; }
         a.NoPositionals();
         int seeds = a.Int("seeds", 20);
-        if (seeds < 4) throw new UsageException("--seeds: expected at least 4 (the rule leaves one seed out and needs three)");
+        if (seeds < WholeLogTest.MinSeeds) throw new UsageException($"--seeds: expected at least {WholeLogTest.MinSeeds} (the rule leaves one seed out and needs three)");
         var margins = a.String("margins")!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(m => double.TryParse(m, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0 ? x : throw new UsageException($"--margins: '{m}' is not a positive number")).ToArray();
         var outDir = a.String("out")!;
@@ -75,7 +75,7 @@ public static class CalibrateCommand
         }
         var runs = set.For(experiments, e => set.Prefix(e, seedList));
         foreach (var (id, rs) in runs)
-            if (rs.Count < 4) throw new InvalidOperationException($"{cache.Root}: {id} has {rs.Count} cached seed(s); calibration needs at least 4 (run harness calibrate without --no-train)");
+            if (rs.Count < WholeLogTest.MinSeeds) throw new InvalidOperationException($"{cache.Root}: {id} has {rs.Count} cached seed(s); calibration needs at least {WholeLogTest.MinSeeds} (run harness calibrate without --no-train)");
         var values = CalibrationValues.FromRuns(sets, runs);
         return CalibrationReport.Compute(sets, values, HardwareProfile.For(experiments[0].ForSeed(1)), seeds, margins, powerSeeds);
     }

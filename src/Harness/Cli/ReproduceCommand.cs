@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MnistClaims.Claims;
 using MnistClaims.Claims.Calibration;
+using MnistClaims.Claims.Rule;
 using MnistClaims.Claims.Sharding;
 using MnistClaims.Reporting;
 using MnistClaims.Core.Runs;
@@ -56,6 +57,8 @@ public static class ReproduceCommand
         bool noTrain = a.Switch("no-train") || a.Has("from-cache");
 
         Console.Out.WriteLine($"reproducing {claims.Count} claim(s) of {claims.Select(c => c.Document).Distinct().Count()} document(s): {experiments.Count} experiment(s) x {seeds.Count} seed(s) on {profile}");
+        if (sel.CoversCalibration && !sel.CalibrationSelected)
+            Console.Out.WriteLine($"calibration not regenerated: it needs at least {WholeLogTest.MinSeeds} seeds, this job has {seeds.Count} (reports/calibration.md is left as it is)");
         Func<Experiment, IReadOnlyList<long>> SeedsOf = sel.Wanted;
         IReadOnlyList<string> notJudged = [];
         // Each cached run is read once, here, with the cache's checks; the judge and the calibration take it from `loaded`.

@@ -1,4 +1,5 @@
 using MnistClaims.Claims;
+using MnistClaims.Claims.Rule;
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 
@@ -40,7 +41,7 @@ public sealed class Selection
         var claims = Judge.Select(ReproduceCommand.List(a.String("documents")), ReproduceCommand.List(a.String("claims")));
         if (claims.Count == 0) throw new UsageException("no claims selected");
         int altSeeds = a.Int("alternative-seeds", 20);
-        if (altSeeds < 4) throw new UsageException("--alternative-seeds: expected at least 4 (the rule leaves one seed out and needs three)");
+        if (altSeeds < WholeLogTest.MinSeeds) throw new UsageException($"--alternative-seeds: expected at least {WholeLogTest.MinSeeds} (the rule leaves one seed out and needs three)");
         var sel = new Selection
         {
             Claims = claims, Experiments = Judge.ExperimentsOf(claims), Seeds = seeds, AlternativeSeeds = altSeeds,
@@ -61,7 +62,13 @@ public sealed class Selection
     public string Profile => HardwareProfile.For(Config(Experiments.Count > 0 ? Experiments[0] : Registry.Experiments[0], 1));
 
     /// <summary>True when the selection covers every calibration document's claims (the full main job, or a selection of those documents).</summary>
-    public bool CalibrationSelected => Registry.CalibrationSets.All(s => Claims.Any(c => c.Document == s.Document));
+    public bool CoversCalibration => Registry.CalibrationSets.All(s => Claims.Any(c => c.Document == s.Document));
+
+    /// <summary>
+    /// True when the main job also regenerates the calibration: it covers the calibration documents with at least
+    /// <see cref="WholeLogTest.MinSeeds"/> seeds (the calibration trains seeds 1..N; with fewer it could measure nothing).
+    /// </summary>
+    public bool CalibrationSelected => CoversCalibration && Seeds.Count >= WholeLogTest.MinSeeds;
 
     /// <summary>
     /// Every run the selection needs, cached or not: each experiment with its wanted seeds and, when the calibration is

@@ -85,6 +85,25 @@ public class ShardCliTests
         }
     }
 
+    /// <summary>
+    /// With fewer seeds than the rule needs, the main job judges (INCONCLUSIVE) but does not regenerate the calibration:
+    /// it once trained the calibration's seed 1 of 21 experiments beside the asked-for seed 21, then stopped with an
+    /// internal error (exit 70) after all that training.
+    /// </summary>
+    [Test]
+    public void A_main_job_with_fewer_than_four_seeds_plans_and_trains_no_calibration_runs()
+    {
+        var plan = CliRunner.Run(_sandbox, "plan", "--seed-list", "21", "--shards", "1", "--format", "json");
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.StdErr);
+        using var doc = System.Text.Json.JsonDocument.Parse(plan.StdOut);
+        var seeds = doc.RootElement.GetProperty("units").EnumerateArray().Select(u => u.GetProperty("seed").GetInt64()).ToArray();
+        Assert.That(seeds, Is.Not.Empty.And.All.EqualTo(21L), "only the asked-for seed");
+        var dry = CliRunner.Run(_sandbox, "reproduce", "--seed-list", "21", "--cache", "c", "--dry-run");
+        Assert.That(dry.ExitCode, Is.EqualTo(0), dry.StdErr);
+        Assert.That(dry.StdOut, Does.Contain("calibration not regenerated: it needs at least 4 seeds, this job has 1"));
+        Assert.That(dry.StdOut, Does.Not.Contain(" seed 1 "));
+    }
+
     [Test]
     public void A_refused_merge_exits_1_naming_the_commits()
     {
