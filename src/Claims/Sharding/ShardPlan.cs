@@ -7,7 +7,7 @@ namespace MnistClaims.Claims.Sharding;
 
 /// <summary>
 /// The run units of a selection split into N shards. Every unit is in exactly one shard, and the split is balanced by
-/// each run's expected cost (<see cref="RunJob.Cost"/>: steps x model size, whose constants were measured), not by count:
+/// each run's expected cost (<see cref="RunJob.Cost"/>: expected seconds from steps, FLOPs and parameters, with measured constants), not by count:
 /// one batch-2 run of 300,000 steps costs as much as dozens of short ones.
 /// <para>
 /// Assignment is longest-processing-time-first: units by descending cost (ties by experiment, then seed), each to the

@@ -44,14 +44,14 @@ public static class PlanCommand
         }
         double mean = costs.Average(), total = costs.Sum();
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"plan {plan.Hash}: {plan.Units.Count} run(s) of {plan.Units.Select(u => u.Experiment).Distinct().Count()} experiment(s) in {n} shard(s); most loaded shard {(mean > 0 ? costs.Max() / mean : 1):F3}x the mean expected cost"));
+            $"plan {plan.Hash}: {plan.Units.Count} run(s) of {plan.Units.Select(u => u.Experiment).Distinct().Count()} experiment(s) in {n} shard(s); most loaded shard {(mean > 0 ? costs.Max() / mean : 1):F3}x the mean expected cost; expected {total / 60:F0} min of one job slot in all on the reference machine (RunJob.Cost)"));
         for (int k = 0; k < n; k++)
         {
             var units = plan.Of(k);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"shard {k}/{n}: {units.Count} run(s), expected cost {costs[k]:E3} ({(total > 0 ? costs[k] / total : 0):P1}): harness reproduce --shard {k}/{n}{string.Concat(sel.Arguments.Select(x => " " + x))}"));
+                $"shard {k}/{n}: {units.Count} run(s), expected {costs[k] / 60:F1} min ({(total > 0 ? costs[k] / total : 0):P1}): harness reproduce --shard {k}/{n}{string.Concat(sel.Arguments.Select(x => " " + x))}"));
             foreach (var u in units)
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {u.Experiment,-32} seed {u.Seed,-4} {u.ConfigHash}  {u.Profile}  cost {u.Cost:E3}"));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {u.Experiment,-32} seed {u.Seed,-4} {u.ConfigHash}  {u.Profile}  expected {u.Cost:F1} s"));
         }
         return 0;
     }

@@ -14,6 +14,27 @@ public class ShardPlanTests
         .SelectMany(e => Enumerable.Range(1, 20).Select(s => new RunJob(e, e.ForSeed(s), "/x")))
         .Select(j => new ShardUnit(j.Experiment.Id, j.Config.Seed, j.Config.Hash, "cpu-test", j.Cost, 0)).ToArray();
 
+    /// <summary>
+    /// The cost model against seconds measured on its reference machine (idle 2-core EPYC Zen 3, two runs at a time, seed 21):
+    /// 004-c-4hidden 46-47 s, 000-batch-2 52 s, 003-hidden-4 37 s, 004-a-lr0.001-raw 15-17 s, 002-base 7.5-9.9 s,
+    /// 003-hidden-1 4.6 s, 002-hidden-0-linear 1.6 s. Every expectation must lie within a factor of 1.5 of its measurement
+    /// (the fit's largest error over the 65 runs is 29%). The earlier model, libtorch's constants for every run, put
+    /// 003-hidden-4 at 13x 004-c-4hidden: it fails here.
+    /// </summary>
+    [TestCase("004-c-4hidden", 46.6)]
+    [TestCase("000-batch-2", 52.0)]
+    [TestCase("003-hidden-4", 37.3)]
+    [TestCase("004-a-lr0.001-raw", 15.9)]
+    [TestCase("002-base", 8.7)]
+    [TestCase("003-hidden-1", 4.6)]
+    [TestCase("002-hidden-0-linear", 1.6)]
+    public void A_runs_expected_cost_is_within_a_factor_of_1_5_of_its_measured_seconds(string experiment, double seconds)
+    {
+        var e = Registry.Experiment(experiment);
+        double cost = new RunJob(e, e.ForSeed(21), "/x").Cost;
+        Assert.That(cost, Is.InRange(seconds / 1.5, seconds * 1.5), $"{experiment}: expected {cost:F1} s, measured {seconds} s");
+    }
+
     [Test]
     public void Every_unit_is_in_exactly_one_shard([Values(1, 2, 3, 7, 64)] int n)
     {
