@@ -80,6 +80,8 @@ public static class BenchCommand
         var (normalNs, subnormalNs) = SubnormalPenalty.MultiplyPassNs();
         Line($"subnormal penalty of this CPU: a float32 multiply pass over {SubnormalPenalty.Elements:N0} elements takes {normalNs:F3} ns/element with normal operands, {subnormalNs:F3} ns/element with subnormal ones ({subnormalNs / normalNs:F2}x); "
              + $"the fused engine's subnormal-free exact paths are {(Tiny.GridDecay ? "on" : "off")} (on where its start-up multiply test finds subnormals slow)");
+        var (divide, sqrt) = SubnormalPenalty.DivideAndSqrtRatios();
+        Line($"subnormal operands in a divide pass (x / 0.7f): {divide:F2}x the normal pass's time; in a square-root pass: {sqrt:F2}x (Adam's update divides its first moment and takes the square root of its second)");
         foreach (int threads in budgets)
         {
             torch.set_num_threads(threads);

@@ -23,6 +23,7 @@ public class BenchCommandTests
             var lines = File.ReadAllLines(outFile);
             Assert.That(lines.Count(l => l.StartsWith("## ", StringComparison.Ordinal) && l.Contains("thread(s);")), Is.EqualTo(2), "one table per thread budget");
             Assert.That(lines.Single(l => l.StartsWith("subnormal penalty", StringComparison.Ordinal)), Does.Match(@"\d+\.\d+ ns/element with normal operands, \d+\.\d+ ns/element with subnormal ones \(\d+\.\d+x\)"));
+            Assert.That(lines.Single(l => l.StartsWith("subnormal operands in a divide pass", StringComparison.Ordinal)), Does.Match(@"\(x / 0\.7f\): \d+\.\d+x the normal pass's time; in a square-root pass: \d+\.\d+x"));
             // The deep-run rows: per thread budget the PyTorch script, both engines, and the fused engine under the FTZ diagnosis.
             Assert.That(lines.Count(l => l.StartsWith("## deep run", StringComparison.Ordinal)), Is.EqualTo(1));
             var deep = lines.Where(l => l.StartsWith("| 1 | ", StringComparison.Ordinal) || l.StartsWith("| 2 | ", StringComparison.Ordinal))
