@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MnistClaims.Core.Engines.Libtorch;
 using MnistClaims.Core.Runs;
 using MnistClaims.Core.Training;
 using MnistClaims.Common;
@@ -36,10 +37,10 @@ public sealed record RunJob(Experiment Experiment, TrainConfig Config, string Ou
             long steps = Config.MaxSteps > 0 ? Config.MaxSteps : Experiment.TotalSteps;
             var spec = Config.ModelSpec();
             double forward = spec.ForwardFlopsPerSample(), train = steps * 3.0 * forward * Config.BatchSize;
-            bool libtorch = Config.Engine == "libtorch" || !Config.Device.Equals("cpu", StringComparison.Ordinal);
+            bool libtorch = Config.Engine == LibtorchEngine.EngineName || !Config.Device.Equals("cpu", StringComparison.Ordinal);
             if (libtorch) return steps * 0.35e-3 + (train + Config.Epochs * 70000 * forward) / 55e9;
-            double perParameter = Config.Optimizer == "adam" ? 1.39e-9 : 0.44e-9;
-            return 0.66 + train / 48.8e9 + steps * (forward / 2) * perParameter;
+            double weights = forward / 2, perWeight = Config.Optimizer == "adam" ? 1.39e-9 : 0.44e-9;   // the fit counted weights, not biases
+            return 0.66 + train / 48.8e9 + steps * weights * perWeight;
         }
     }
 }
@@ -73,7 +74,8 @@ public sealed class Scheduler(int jobs, string? dataDir, TextWriter log)
         var workers = new List<Worker>();
         var failures = new List<string>();
         int finished = 0;
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training {work.Count} run(s) in {Math.Min(jobs, work.Count)} worker process(es); expected about {total / Math.Min(jobs, work.Count) / 60:F0} min on the reference machine (RunJob.Cost)"));
+        int slots = Math.Min(jobs, work.Count);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training {work.Count} run(s) in {slots} worker process(es); expected about {total / slots / 60:F0} min on the reference machine (RunJob.Cost)"));
 
         void Finish(RunJob job, string? error)
         {

@@ -32,30 +32,9 @@ static class SubnormalPenalty
     /// </summary>
     public static unsafe (double DivideRatio, double SqrtRatio) DivideAndSqrtRatios()
     {
-        const int n = Elements / 8 * 8;
-        var x = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(n * sizeof(float), 64);
-        var y = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(n * sizeof(float), 64);
-        try
-        {
-            double Best(float value, bool sqrt)
-            {
-                for (int i = 0; i < n; i++) x[i] = value * (1 + (i & 7) / 8f);
-                long best = long.MaxValue;
-                for (int r = 0; r < 31; r++)
-                {
-                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                    if (sqrt) SqrtPass(x, y, n); else DividePass(x, y, n);
-                    if (r > 0) best = Math.Min(best, System.Diagnostics.Stopwatch.GetTimestamp() - t0);   // the first warms up
-                }
-                return best;
-            }
-            return (Best(1e-40f, false) / Best(0.5f, false), Best(1e-40f, true) / Best(0.5f, true));
-        }
-        finally
-        {
-            System.Runtime.InteropServices.NativeMemory.AlignedFree(x);
-            System.Runtime.InteropServices.NativeMemory.AlignedFree(y);
-        }
+        var divide = MnistClaims.Core.Engines.Fused.Tiny.PassSeconds(Elements, 30, &DividePass);
+        var sqrt = MnistClaims.Core.Engines.Fused.Tiny.PassSeconds(Elements, 30, &SqrtPass);
+        return (divide.Subnormal / divide.Normal, sqrt.Subnormal / sqrt.Normal);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

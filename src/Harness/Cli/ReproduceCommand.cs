@@ -67,9 +67,9 @@ public static class ReproduceCommand
         if (noTrain)
         {
             var cached = experiments.ToDictionary(e => e.Id, e => loaded.Prefix(e, sel.Wanted(e)));
-            var unjudged = claims.Where(c => c.Experiments.Any(x => cached[x].Count < 4)).ToArray();
+            var unjudged = claims.Where(c => c.Experiments.Any(x => cached[x].Count < WholeLogTest.MinSeeds)).ToArray();
             if (unjudged.Length > 0)
-                Console.Out.WriteLine($"not judged ({unjudged.Length}, fewer than 4 cached seeds of an experiment they need): {string.Join(", ", unjudged.Select(c => c.Id))}");
+                Console.Out.WriteLine($"not judged ({unjudged.Length}, fewer than {WholeLogTest.MinSeeds} cached seeds of an experiment they need): {string.Join(", ", unjudged.Select(c => c.Id))}");
             claims = claims.Except(unjudged).ToArray();
             notJudged = unjudged.Select(c => c.Id).ToArray();
             if (claims.Count == 0) throw new UsageException($"--{(a.Has("from-cache") ? "from-cache" : "no-train")}: no selected claim has the cached runs it needs in {cache.Root}");

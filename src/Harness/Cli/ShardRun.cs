@@ -25,7 +25,8 @@ public static class ShardRun
         // What a rerun reuses: an entry is trusted only after it reads in full with the cache's checks (once per run here,
         // and a shard judges nothing, so nothing reads it again).
         var todo = mine.Where(j => !cache.Contains(j.Experiment.Id, j.Config)).ToArray();
-        double share = plan.Costs().Sum() is > 0 and var total ? plan.Costs()[spec.Index] / total : 0;
+        var costs = plan.Costs();
+        double share = costs.Sum() is > 0 and var total ? costs[spec.Index] / total : 0;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"shard {spec} of plan {plan.Hash}: {mine.Length} of {plan.Units.Count} run(s) ({share:P1} of the expected cost), {mine.Length - todo.Length} already in {cache.Root}, {todo.Length} to train"));
         if (dryRun)

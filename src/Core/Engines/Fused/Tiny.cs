@@ -67,7 +67,13 @@ public static class Tiny
     }
 
     /// <summary>Best time of <paramref name="passes"/> multiply passes (x * 0.9f, stored) over n normal, then n subnormal floats.</summary>
-    public static unsafe (double Normal, double Subnormal) MultiplyPassSeconds(int n, int passes)
+    public static unsafe (double Normal, double Subnormal) MultiplyPassSeconds(int n, int passes) => PassSeconds(n, passes, &MultiplyPass);
+
+    /// <summary>
+    /// Best time of <paramref name="passes"/> runs of <paramref name="pass"/> (reading x, writing y; after one untimed
+    /// warm-up run) over n normal floats (0.5 to 0.94), then over n subnormal ones (1e-40 to 1.9e-40).
+    /// </summary>
+    public static unsafe (double Normal, double Subnormal) PassSeconds(int n, int passes, delegate*<float*, float*, int, void> pass)
     {
         n = (n + 7) / 8 * 8;
         var x = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)n * sizeof(float), 64);
@@ -77,12 +83,12 @@ public static class Tiny
             double Best(float value)
             {
                 for (int i = 0; i < n; i++) x[i] = value * (1 + (i & 7) / 8f);
-                MultiplyPass(x, y, n);
+                pass(x, y, n);
                 long best = long.MaxValue;
                 for (int r = 0; r < passes; r++)
                 {
                     long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                    MultiplyPass(x, y, n);
+                    pass(x, y, n);
                     best = Math.Min(best, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
                 }
                 return (double)best / System.Diagnostics.Stopwatch.Frequency;
