@@ -258,11 +258,24 @@ public static unsafe class Kernels
     {
         if (_useAvx512)
         {
-            if (rule.Kind == 3) { var u = new AdamUpdate<V16>(rule); UpdateWeights<V16, AdamUpdate<V16>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
-            else { var u = new SgdUpdate<V16>(rule); UpdateWeights<V16, SgdUpdate<V16>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
+            if (rule.Kind == 3) UpdateWeights<V16, AdamUpdate<V16>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, new(rule));
+            else UpdateWeights<V16, SgdUpdate<V16>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, new(rule));
         }
-        else if (rule.Kind == 3) { var u = new AdamUpdate<V8>(rule); UpdateWeights<V8, AdamUpdate<V8>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
-        else { var u = new SgdUpdate<V8>(rule); UpdateWeights<V8, SgdUpdate<V8>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u); }
+        else if (rule.Kind == 3) UpdateWeights<V8, AdamUpdate<V8>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, new(rule));
+        else UpdateWeights<V8, SgdUpdate<V8>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, new(rule));
+    }
+
+    /// <summary>The kernel compiled for the update's exact path or for its plain one (see <see cref="IUpdate{V}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void UpdateWeights<V, U>(float* dz, int ldz, float* a, int lda, int n, int o0, int o1, int kLen,
+        float* w, float* m, float* v, int ldw, U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
+    {
+        if (u.Exact)
+        {
+            var e = new Exactly<V, U>(u);
+            UpdateWeights<V, Exactly<V, U>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref e);
+        }
+        else UpdateWeights<V, U>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -270,7 +283,7 @@ public static unsafe class Kernels
         float* w, float* m, float* v, int ldw, ref U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
     {
         int c = V.Count;
-        float* spill = stackalloc float[8 * 16];   // one block's gradient, for the exact path
+        float* spill = stackalloc float[8 * 16];   // one block's gradient, for a large update
         bool* zero = stackalloc bool[(kLen + c - 1) / c];
         bool skip = u.ZeroGradientKeeps && ZeroGradientVectors<V>(dz, ldz, a, lda, n, o0, o1, kLen, zero);
         for (int o = o0; o < o1; o += 4)
@@ -279,17 +292,14 @@ public static unsafe class Kernels
             for (; k + 2 * c <= kLen; k += 2 * c)
             {
                 if (skip && zero[k / c] && zero[k / c + 1]) continue;
-                long off = (long)o * ldw + k;
-                // Tested before the gradient is computed, so that no vector is live across the calls.
-                if (u.GridPaths && AnyTiny<V, U>(2, off, m, v, ldw, ref u)) ExactBlock<V, U>(dz + o, ldz, a + k, lda, n, 2, off, w, m, v, ldw, spill, ref u);
-                else Grad4x2<V, U>(dz + o, ldz, a + k, lda, n, off, w, m, v, ldw, ref u);
+                if (U.Large) GradThenLoop<V, U>(dz + o, ldz, a + k, lda, n, 2, (long)o * ldw + k, w, m, v, ldw, spill, ref u);
+                else Grad4x2<V, U>(dz + o, ldz, a + k, lda, n, (long)o * ldw + k, w, m, v, ldw, ref u);
             }
             for (; k < kLen; k += c)
             {
                 if (skip && zero[k / c]) continue;
-                long off = (long)o * ldw + k;
-                if (u.GridPaths && AnyTiny<V, U>(1, off, m, v, ldw, ref u)) ExactBlock<V, U>(dz + o, ldz, a + k, lda, n, 1, off, w, m, v, ldw, spill, ref u);
-                else Grad4x1<V, U>(dz + o, ldz, a + k, lda, n, off, w, m, v, ldw, ref u);
+                if (U.Large) GradThenLoop<V, U>(dz + o, ldz, a + k, lda, n, 1, (long)o * ldw + k, w, m, v, ldw, spill, ref u);
+                else Grad4x1<V, U>(dz + o, ldz, a + k, lda, n, (long)o * ldw + k, w, m, v, ldw, ref u);
             }
         }
     }
@@ -356,10 +366,16 @@ public static unsafe class Kernels
         u.Apply(c3, w + off, m + off, v + off);
     }
 
-    /// <summary>The gradient of four W rows x <paramref name="vectors"/> vectors of k over the batch (same sums as above), row by row into <paramref name="g"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Gradient<V>(float* di, int ldz, float* ai, int lda, int n, int vectors, float* g) where V : struct, IVec<V>
+    /// <summary>
+    /// Four W rows x <paramref name="vectors"/> vectors of k for a <see cref="IUpdate{V}.Large"/> update: the gradient over the
+    /// batch (the same sums as <see cref="Grad4x2{V, U}"/>) into <paramref name="g"/>, then one vector at a time through a
+    /// single inlined copy of the update. Out of line, so that the kernel itself stays within the JIT's inlining budget.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void GradThenLoop<V, U>(float* di, int ldz, float* ai, int lda, int n, int vectors, long off, float* w, float* m, float* v, int ldw, float* g, ref U update)
+        where V : struct, IVec<V> where U : struct, IUpdate<V>
     {
+        var u = update;   // a local copy: its constants cannot alias the parameters and moments written below, so they stay in registers
         int c = V.Count;
         for (int j = 0; j < vectors; j++)
         {
@@ -374,47 +390,31 @@ public static unsafe class Kernels
             V.Store(c0, g + (0 * vectors + j) * c); V.Store(c1, g + (1 * vectors + j) * c);
             V.Store(c2, g + (2 * vectors + j) * c); V.Store(c3, g + (3 * vectors + j) * c);
         }
-    }
-
-    /// <summary>
-    /// The update of one vector through the path its gradient and state call for: the still path where the gradient is +0
-    /// and no first moment is too large, else the exact path where the state lies on the subnormal grid, else the plain one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void ApplyOne<V, U>(V g, float* w, float* m, float* v, ref U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
-    {
-        if (u.StillPaths && V.AllBitsZero(g) && !V.Any(u.Moving(m))) u.ApplyStill(w, m, v);
-        else if (V.Any(u.TinyMask(m, v))) u.ApplyExact(g, w, m, v);
-        else u.Apply(g, w, m, v);
-    }
-
-    /// <summary>Whether some state of a block (four W rows x <paramref name="vectors"/> vectors at <paramref name="off"/>) lies on the subnormal grid or leads there.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static bool AnyTiny<V, U>(int vectors, long off, float* m, float* v, int ldw, ref U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
-    {
-        var tiny = V.Zero;
-        for (int r = 0; r < 4; r++, off += ldw)
-            for (int j = 0; j < vectors; j++) tiny |= u.TinyMask(m + off + j * V.Count, v + off + j * V.Count);
-        return V.Any(tiny);
-    }
-
-    /// <summary>
-    /// A block with grid state, on a CPU where subnormal multiplies are slow (<see cref="Tiny.GridDecay"/>): its gradient,
-    /// then each vector through <see cref="ApplyOne{V, U}"/>. Out of line: inlined at every block, its code would exceed what
-    /// the JIT inlines into one method.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void ExactBlock<V, U>(float* di, int ldz, float* ai, int lda, int n, int vectors, long off, float* w, float* m, float* v, int ldw, float* g, ref U u)
-        where V : struct, IVec<V> where U : struct, IUpdate<V>
-    {
-        Gradient<V>(di, ldz, ai, lda, n, vectors, g);
-        int c = V.Count;
-        for (int r = 0; r < 4; r++, off += ldw)
-            for (int j = 0; j < vectors; j++, g += c)
+        // Which exact update the block takes: a block whose gradient is +0 everywhere and whose first moments are all tiny
+        // (dead units, long-unlit inputs) only decays its moments; else the second moment needs the grid only where some
+        // exp_avg_sq is tiny. One branch per block, taken the same way for long runs of blocks.
+        V gAny = V.Zero, moving = V.Zero, tinySecond = V.Zero;
+        for (int r = 0, i = 0; r < 4; r++)
+            for (int j = 0; j < vectors; j++, i++)
             {
-                long at = off + j * c;
-                ApplyOne(V.Load(g), w + at, m + at, v + at, ref u);
+                long at = off + (long)r * ldw + j * c;
+                gAny |= V.Load(g + i * c); moving |= u.Moving(m + at); tinySecond |= u.TinySecond(v + at);
             }
+        if (u.StillPaths && V.AllBitsZero(gAny) && !V.Any(moving))
+        {
+            for (int r = 0; r < 4; r++, off += ldw)
+                for (int j = 0; j < vectors; j++) { long at = off + j * c; u.ApplyStill(w + at, m + at, v + at); }
+        }
+        else if (V.Any(tinySecond))
+        {
+            for (int r = 0; r < 4; r++, off += ldw)
+                for (int j = 0; j < vectors; j++, g += c) { long at = off + j * c; u.ApplyExact(V.Load(g), w + at, m + at, v + at); }
+        }
+        else
+        {
+            for (int r = 0; r < 4; r++, off += ldw)
+                for (int j = 0; j < vectors; j++, g += c) { long at = off + j * c; u.ApplyExactFirst(V.Load(g), w + at, m + at, v + at); }
+        }
     }
 
     /// <summary>gb[o] = sum_i dZ[i, o] (from +0, i ascending), fused with the update of the bias (nOut a multiple of 16).</summary>
@@ -423,11 +423,22 @@ public static unsafe class Kernels
     {
         if (_useAvx512)
         {
-            if (rule.Kind == 3) { var u = new AdamUpdate<V16>(rule); UpdateBias<V16, AdamUpdate<V16>>(dz, ldz, n, nOut, b, m, v, ref u); }
-            else { var u = new SgdUpdate<V16>(rule); UpdateBias<V16, SgdUpdate<V16>>(dz, ldz, n, nOut, b, m, v, ref u); }
+            if (rule.Kind == 3) UpdateBias<V16, AdamUpdate<V16>>(dz, ldz, n, nOut, b, m, v, new(rule));
+            else UpdateBias<V16, SgdUpdate<V16>>(dz, ldz, n, nOut, b, m, v, new(rule));
         }
-        else if (rule.Kind == 3) { var u = new AdamUpdate<V8>(rule); UpdateBias<V8, AdamUpdate<V8>>(dz, ldz, n, nOut, b, m, v, ref u); }
-        else { var u = new SgdUpdate<V8>(rule); UpdateBias<V8, SgdUpdate<V8>>(dz, ldz, n, nOut, b, m, v, ref u); }
+        else if (rule.Kind == 3) UpdateBias<V8, AdamUpdate<V8>>(dz, ldz, n, nOut, b, m, v, new(rule));
+        else UpdateBias<V8, SgdUpdate<V8>>(dz, ldz, n, nOut, b, m, v, new(rule));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void UpdateBias<V, U>(float* dz, int ldz, int n, int nOut, float* b, float* m, float* v, U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
+    {
+        if (u.Exact)
+        {
+            var e = new Exactly<V, U>(u);
+            UpdateBias<V, Exactly<V, U>>(dz, ldz, n, nOut, b, m, v, ref e);
+        }
+        else UpdateBias<V, U>(dz, ldz, n, nOut, b, m, v, ref u);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -438,8 +449,7 @@ public static unsafe class Kernels
             V c = default;
             float* di = dz + o;
             for (int i = 0; i < n; i++, di += ldz) c += V.Load(di);
-            if (u.GridPaths) ApplyOne(c, b + o, m + o, v + o, ref u);
-            else u.Apply(c, b + o, m + o, v + o);
+            u.Apply(c, b + o, m + o, v + o);
         }
     }
 }

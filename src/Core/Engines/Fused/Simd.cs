@@ -56,11 +56,11 @@ public unsafe interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
 
     // ---- exact operations on the float grid of the smallest magnitudes (see Tiny<V>)
     /// <summary>
-    /// For lanes whose magnitude's bit pattern n is below 2^24 (so |x| = n * 2^-149 exactly): the float whose bits are
-    /// RN_even(n * c) with x's sign, computed as one double FMA, n * c + 2^52, which is exact up to that single rounding
-    /// to an integer (n * c &lt; 2^52). Other lanes: unspecified.
+    /// For lanes whose magnitude's bit pattern n is below 2^24 (so |x| = n * 2^-149 exactly) and whose n * c is below 2^23:
+    /// the float whose bits are RN_even(n * c) with x's sign, from one float FMA, n * c + 2^23, whose single rounding is to
+    /// an integer (see <see cref="Tiny"/>). Other lanes: unspecified.
     /// </summary>
-    static abstract TSelf GridMultiply(TSelf x, double c);
+    static abstract TSelf GridMultiply(TSelf x, TSelf c);
     /// <summary>The float value 2n of each lane's bit pattern n (exact below 2^24).</summary>
     static abstract TSelf TwiceBitsAsFloat(TSelf x);
     /// <summary>The float with bit pattern bits(x) - <paramref name="exponents"/> * 2^23: x * 2^-exponents, exact while the result stays normal.</summary>
@@ -109,16 +109,12 @@ public readonly unsafe struct V8(Vector256<float> x) : IVec<V8>
         new(Vector256.LessThan(x.X.AsInt32() + Vector256.Create(int.MaxValue), Vector256.Create(unchecked(limit + int.MaxValue))).AsSingle());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V8 GridMultiply(V8 x, double c)
+    public static V8 GridMultiply(V8 x, V8 c)
     {
         var bits = x.X.AsInt32();
-        var n = bits & Vector256.Create(int.MaxValue);
-        var cd = Vector256.Create(c);
-        var magic = Vector256.Create(4503599627370496.0);   // 2^52: doubles in [2^52, 2^53) are the integers
-        var lo = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(Avx.ConvertToVector256Double(n.GetLower()), cd, magic);
-        var hi = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(Avx.ConvertToVector256Double(n.GetUpper()), cd, magic);
-        // The low 32 bits of each double are the rounded integer: gather them in lane order.
-        var k = Avx2.Permute4x64(Avx.Shuffle(lo.AsSingle(), hi.AsSingle(), 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsInt32();
+        var n = Vector256.ConvertToSingle(bits & Vector256.Create(int.MaxValue));
+        // n * c + 2^23 lies in [2^23, 2^24], where the floats are the integers: its bits are 0x4B000000 + the rounded integer.
+        var k = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(n, c.X, Vector256.Create(8388608f)).AsInt32() - Vector256.Create(0x4B000000);
         return new((k | (bits & Vector256.Create(int.MinValue))).AsSingle());
     }
 
@@ -175,25 +171,11 @@ public readonly unsafe struct V16(Vector512<float> x) : IVec<V16>
         new(Vector512.LessThan(x.X.AsInt32() + Vector512.Create(int.MaxValue), Vector512.Create(unchecked(limit + int.MaxValue))).AsSingle());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V16 GridMultiply(V16 x, double c)
+    public static V16 GridMultiply(V16 x, V16 c)
     {
         var bits = x.X.AsInt32();
-        var n = bits & Vector512.Create(int.MaxValue);
-        var cd = Vector512.Create(c);
-        var magic = Vector512.Create(4503599627370496.0);   // 2^52
-        Vector512<int> k;
-        if (Avx512F.IsSupported)
-        {
-            var lo = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Double(n.GetLower()), cd, magic);
-            var hi = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Double(n.GetUpper()), cd, magic);
-            k = Vector512.Create(Avx512F.ConvertToVector256Int32(lo.AsInt64()), Avx512F.ConvertToVector256Int32(hi.AsInt64()));   // vpmovqd: low 32 bits
-        }
-        else
-        {
-            var lo = Vector512.FusedMultiplyAdd(Vector512.ConvertToDouble(Vector512.WidenLower(n)), cd, magic);
-            var hi = Vector512.FusedMultiplyAdd(Vector512.ConvertToDouble(Vector512.WidenUpper(n)), cd, magic);
-            k = Vector512.Narrow(lo.AsInt64(), hi.AsInt64());   // truncating: the low 32 bits
-        }
+        var n = Vector512.ConvertToSingle(bits & Vector512.Create(int.MaxValue));
+        var k = FusedMultiplyAdd(n, c.X, Vector512.Create(8388608f)).AsInt32() - Vector512.Create(0x4B000000);   // as in V8
         return new((k | (bits & Vector512.Create(int.MinValue))).AsSingle());
     }
 

@@ -18,12 +18,16 @@ namespace MnistClaims.Core.Engines.Fused;
 /// (sign aside) is that integer n, for subnormals (bits = n &lt; 2^23) and for the first normal binade alike
 /// (bits = 2^23 + (n - 2^23)). So a float's magnitude bits below 2^24 mean |x| = n * 2^-149 exactly, and a result
 /// below 2^-125 rounds, in IEEE round-to-nearest-even, to the nearest multiple of 2^-149, ties to the even one.</item>
-/// <item><b>Decay on the grid</b> (<see cref="IVec{TSelf}.GridMultiply"/>): for such x and a factor 1/2 &lt; c &lt;= 1,
-/// RN(x * c) = RN_int(n * c) * 2^-149 with x's sign. n * c is exact in double (at most 24 + 24 significant bits) and
-/// below 2^24, so the double FMA n * c + 2^52 rounds exactly once, to the nearest integer with ties to even (doubles
-/// in [2^52, 2^53) are the integers, and 2^52 is even); its low 32 bits are that integer k, and k is the result's bit
-/// pattern because k &lt;= n &lt; 2^24 keeps it on the grid. There is no double rounding: the only rounding is to the
-/// integer, which is the float rounding. k &gt;= 1 because n * c &gt; 1/2, so the result is never a zero.</item>
+/// <item><b>Decay on the grid</b> (<see cref="IVec{TSelf}.GridMultiply"/>): for such x and a factor 0 &lt; c &lt;= 1 with
+/// n * c &lt; 2^23, RN(x * c) = RN_int(n * c) * 2^-149 with x's sign (the product is below 2^-126, where IEEE rounding is to
+/// the nearest multiple of 2^-149, ties to the even one, up to 2^-126 itself, which is on the grid too). n is exact as a
+/// float (n &lt; 2^24), and the float FMA n * c + 2^23 rounds the exact sum once; the sum lies in [2^23, 2^24], where the
+/// floats are exactly the integers, so that rounding is to the nearest integer with ties to even (2^23 is even), and
+/// the sum's bits minus those of 2^23 are the rounded integer k (2^24 gives k = 2^23, the smallest normal's bits). No
+/// double rounding: the only rounding is to the integer, which is the float rounding. A lane takes this path when n is
+/// below the <see cref="Tiny.GridThreshold">threshold</see> T(c), the least n with n * c &gt;= 2^23; a lane at or above
+/// it holds a normal x (T &gt;= 2^23 as c &lt;= 1) whose product is normal (n * c &gt;= 2^23), so the hardware multiply
+/// sees no subnormal either, provided T &lt;= 2^24 (c &gt;= 1/2).</item>
 /// <item><b>Square root on the grid</b>: for 0 &lt; x = n * 2^-149 with n &lt; 2^24, sqrt(x) = sqrt(2n) * 2^-75. 2n is exact
 /// as a float, sqrt(2n) &gt;= 1.41 is a normal operand and result, and multiplying by 2^-75 is exact (an exponent
 /// change, the result stays above 2^-75 &gt; 2^-126), so RN(sqrt(x)) = RN(sqrt(2n)) * 2^-75 bit for bit.</item>
@@ -37,20 +41,27 @@ namespace MnistClaims.Core.Engines.Fused;
 /// 2^-125 gives B = lr * 2^-125.</item>
 /// </list>
 /// <para>
-/// Two paths use these (<see cref="IUpdate{V}"/>): the still path, for vectors whose gradient is +0 and whose state is
-/// too small to move any parameter, only decays the moments (parameters unchanged: no square root, no divide); and the
-/// exact path, for vectors with grid state, performs the plain operations with the grid decay, the grid square root
-/// and vanishing updates zeroed. Both run only on CPUs where subnormal multiplies are slow (<see cref="GridDecay"/>),
-/// for blocks with grid state (a mask test per block). Elsewhere the hardware handles subnormals at little cost and the
-/// extra instructions would cost more than they save (measured on AMD Zen 3: a subnormal multiply pass runs at full
-/// speed, and the exact path made a deep-run update pass 2x slower). Every path equals the plain IEEE code lane for lane
-/// (unit test: FusedSubnormalTests), so results never depend on which one ran.
+/// The exact update (<see cref="IUpdate{V}.ApplyExact"/>) performs the plain operations with both moments decayed on the
+/// grid where they are tiny, the square root of grid values through sqrt(2n), and vanishing updates zeroed, lane by lane
+/// with masks and no branch: in long runs most vectors hold some tiny lane (a PyTorch replica of a batch-2 Adam run at
+/// step 20,000: 77% of the first layer's 16-lane vectors, 96% of the second's), so the kernels run it for every vector
+/// instead of choosing per vector. Where the gradient is +-0 and the decayed moment is tiny, the moment's update is the
+/// decayed value itself (+-0 * c + t = t exactly for t != 0), so those lanes skip the FMA and add that would see it as a
+/// subnormal operand. Per block of eight vectors the kernels pick one of three forms with one branch: the still update
+/// where the gradient is +0 and every first moment is too small to move a parameter (dead units, long-unlit inputs: 26%
+/// of the replica's first-layer vectors; only the moments decay, no square root or divide), the exact update without the
+/// second moment's grid operations where no exp_avg_sq is tiny (those operations are then the plain ones), else the
+/// whole exact update. Lanes the masks do not cover (a nonzero gradient meeting a tiny moment, a tiny update of a
+/// parameter below the limit, a squared gradient that underflows) keep the hardware operation: exact, only slow, and
+/// rare. All this runs only on CPUs where subnormal multiplies are slow (<see cref="GridDecay"/>); elsewhere the hardware
+/// handles subnormals at little cost and the masks would cost more than they save. Every form equals the plain IEEE code
+/// lane for lane (unit tests: FusedSubnormalTests), so results never depend on which one ran.
 /// </para>
 /// </summary>
 public static class Tiny
 {
     /// <summary>
-    /// Whether blocks with grid state take the exact and still paths: on by default where a multiply pass over subnormal
+    /// Whether the update kernels run the exact updates: on by default where a multiply pass over subnormal
     /// operands is measurably slower than over normal ones (<see cref="SubnormalMultiplyIsSlow"/>). The choice never
     /// changes results; tests switch it to check both settings.
     /// </summary>
@@ -113,8 +124,22 @@ public static class Tiny
     /// <summary>Bits of 2^-125: magnitudes below it lie on the 2^-149 grid (their bit pattern is the multiple).</summary>
     public const int GridLimit = 1 << 24;
 
-    /// <summary>Whether <see cref="IVec{TSelf}.GridMultiply"/> decays by <paramref name="c"/> exactly: 1/2 &lt; c &lt;= 1.</summary>
+    /// <summary>Whether the grid decay by <paramref name="c"/> leaves no subnormal to the hardware multiply: 1/2 &lt; c &lt;= 1.</summary>
     public static bool IsGridFactor(float c) => c > 0.5f && c <= 1f;
+
+    /// <summary>
+    /// T(c), for 1/2 &lt; c &lt;= 1: the least integer n with n * c &gt;= 2^23 (exactly: n * c is exact in double). Magnitudes
+    /// whose bit pattern lies in [1, T) decay on the grid; from T up the hardware product is normal.
+    /// </summary>
+    public static int GridThreshold(float c)
+    {
+        if (!IsGridFactor(c)) throw new ArgumentOutOfRangeException(nameof(c), c, "expected 1/2 < c <= 1");
+        const double target = 8388608.0;   // 2^23
+        long n = (long)Math.Ceiling(target / c);
+        while (n > 1 && (n - 1) * (double)c >= target) n--;
+        while (n * (double)c < target) n++;
+        return (int)n;
+    }
 
     /// <summary>
     /// Bits of the least power of two P such that RN(p + u) = p for every |p| &gt;= P and every real |u| &lt;= bound
@@ -143,32 +168,11 @@ public static class Tiny
 static class Tiny<V> where V : struct, IVec<V>
 {
     /// <summary>
-    /// RN(g * c + RN(x * b)), the first moment's update (exp_avg.mul_(b).add_(grad, alpha=c)), lane for lane, for 1/2 &lt; b &lt;= 1:
-    /// the lanes of <paramref name="grid"/> (|x| &lt; 2^-125) decay on the grid, the rest in hardware, where x * b is then zero,
-    /// normal or not finite (grid lanes enter it as zeros). Where the gradient is also +-0 the result is the decayed value
-    /// itself (+-0 * c + t = t exactly, as t != 0), so those lanes skip the FMA and it never sees them; a grid moment with a
-    /// nonzero gradient (an input lit after a long pause: rare) takes the FMA, exact but with a subnormal addend.
+    /// RN(x * b) in every lane for 1/2 &lt; b &lt;= 1, with no subnormal operand or result: the lanes of <paramref name="grid"/>
+    /// (magnitude bits in [1, T(b)), see <see cref="Tiny.GridThreshold"/>) on the grid, the rest (zeros among them) in hardware.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Decay(V g, V c, V x, V b, double bExact, V grid, V gZero)
-    {
-        var t = V.Select(grid, V.GridMultiply(x, bExact), V.AndNot(x, grid) * b);
-        var skip = grid & gZero;
-        return V.Select(skip, t, V.Fma(g, c, V.AndNot(t, skip)));
-    }
-
-    /// <summary>
-    /// RN(RN(x * b) + RN(RN(c * g) * g)), the second moment's update (exp_avg_sq.mul_(b).addcmul_(grad, grad, value=c)), lane
-    /// for lane, with the lanes of <paramref name="grid"/> (0 &lt; x &lt; 2^-125) decayed as in <see cref="Decay"/>: where the
-    /// gradient is +-0, (c * g) * g = +0 and t + (+0) = t (t &gt; 0), so those lanes skip the arithmetic.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V DecaySquare(V g, V c, V x, V b, double bExact, V grid, V gZero)
-    {
-        var t = V.Select(grid, V.GridMultiply(x, bExact), V.AndNot(x, grid) * b);
-        var skip = grid & gZero;
-        return V.Select(skip, t, V.AndNot(t, skip) + c * g * g);
-    }
+    public static V Decay(V x, V b, V grid) => V.Select(grid, V.GridMultiply(x, b), V.AndNot(x, grid) * b);
 
     /// <summary>RN(sqrt(x)) in every lane, with positive grid lanes (x &lt; 2^-125) through sqrt(2n) * 2^-75.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

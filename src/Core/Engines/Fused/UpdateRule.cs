@@ -16,49 +16,77 @@ public struct UpdateRule
 /// call; each optimizer is its own struct, so the kernels are compiled once per optimizer (no per-vector dispatch).
 /// Op order mirrors torch/optim 1.13 _single_tensor_sgd / _single_tensor_adam, and is the same at every vector width.
 /// <para>
-/// <see cref="Apply"/> is the plain IEEE arithmetic, whose results are the reference; the other two paths give the
-/// same bits (see <see cref="Tiny"/>). <see cref="ApplyStill"/> serves vectors whose gradient is +0 and whose state is
-/// too small to move any parameter (inputs unlit for hundreds of steps): only the moments decay, without the square
-/// root and divides. <see cref="ApplyExact"/> serves vectors whose state lies on the subnormal grid, on CPUs where
-/// subnormal multiplies are slow (<see cref="Tiny.GridDecay"/>), without subnormal hardware operations.
+/// <see cref="Apply"/> is the plain IEEE arithmetic, the reference. On CPUs where subnormal multiplies are slow
+/// (<see cref="Tiny.GridDecay"/>) every vector takes <see cref="ApplyExact"/> instead, which gives the same bits without
+/// subnormal hardware operations where the state is tiny (see <see cref="Tiny"/>). The choice is made once per kernel
+/// call, by compiling the kernel for <see cref="Exactly{V, U}"/>: each kernel holds one path, small enough to inline.
 /// </para>
 /// </summary>
 unsafe interface IUpdate<V> where V : struct, IVec<V>
 {
-    /// <summary>Whether vectors with a zero gradient and small first moments may take <see cref="ApplyStill"/>.</summary>
-    bool StillPaths { get; }
     /// <summary>
     /// Whether a +0 gradient leaves the parameter (and there is no state) exactly as it is, so that a block whose gradient
     /// is known to be +0 need not be touched at all: plain SGD without weight decay, with a finite learning rate
     /// (RN(p + RN(+0 * -lr)) = RN(p + -0) = p for every p, -0 and NaN included).
     /// </summary>
     bool ZeroGradientKeeps { get; }
-    /// <summary>Lanes whose first moment at <paramref name="m"/> is too large for <see cref="ApplyStill"/>.</summary>
-    V Moving(float* m);
-    /// <summary>Whether vectors with grid state take <see cref="ApplyExact"/>.</summary>
-    bool GridPaths { get; }
-    /// <summary>Lanes whose state at <paramref name="m"/>, <paramref name="v"/> makes the plain path compute with (or toward) subnormals.</summary>
-    V TinyMask(float* m, float* v);
+    /// <summary>Whether the kernels should run <see cref="ApplyExact"/> (this CPU's subnormals are slow and the rule's constants allow it).</summary>
+    bool Exact { get; }
+    /// <summary>
+    /// Whether <see cref="Apply"/> is too large to inline once per vector of a block (eight times): the JIT then runs out of
+    /// inlining budget and calls even the vector operators out of line. Kernels apply such an update in a loop instead.
+    /// </summary>
+    static abstract bool Large { get; }
     /// <summary>
     /// Updates the vector of parameters at <paramref name="w"/> with gradient <paramref name="g"/>;
     /// <paramref name="m"/> is exp_avg / momentum_buffer, <paramref name="v"/> exp_avg_sq.
     /// </summary>
     void Apply(V g, float* w, float* m, float* v);
-    /// <summary>The update of a vector whose gradient is +0 and whose first moments are not <see cref="Moving"/>.</summary>
-    void ApplyStill(float* w, float* m, float* v);
-    /// <summary>The same update as <see cref="Apply"/>, bit for bit, without subnormal hardware operations where the state is on the grid.</summary>
+    /// <summary>The same update as <see cref="Apply"/>, bit for bit, without subnormal hardware operations where the state is tiny (only where <see cref="Exact"/>).</summary>
     void ApplyExact(V g, float* w, float* m, float* v);
+    /// <summary>
+    /// <see cref="ApplyExact"/> for a vector with no <see cref="TinySecond"/> lane: the second moment (if any) through the
+    /// plain operations, which are the same operations there (exact everywhere; only slow if a lane turns tiny after all).
+    /// </summary>
+    void ApplyExactFirst(V g, float* w, float* m, float* v);
+    /// <summary>Lanes whose second moment at <paramref name="v"/> decays on the grid (none for SGD).</summary>
+    V TinySecond(float* v);
+    /// <summary>Whether vectors whose gradient is +0 and whose first moments are not <see cref="Moving"/> may take <see cref="ApplyStill"/>.</summary>
+    bool StillPaths { get; }
+    /// <summary>Lanes whose first moment at <paramref name="m"/> is too large for <see cref="ApplyStill"/>.</summary>
+    V Moving(float* m);
+    /// <summary>
+    /// The exact update of a vector whose gradient is +0 in every lane and whose first moments are not <see cref="Moving"/>:
+    /// no update can move its parameter, so only the moments decay (no square root, no divide). A vector where some lane's
+    /// parameter or second moment breaks a further condition takes <see cref="ApplyExact"/>.
+    /// </summary>
+    void ApplyStill(float* w, float* m, float* v);
+}
+
+/// <summary>An update whose <see cref="Apply"/> is <typeparamref name="U"/>'s exact one.</summary>
+readonly unsafe struct Exactly<V, U>(U u) : IUpdate<V> where V : struct, IVec<V> where U : struct, IUpdate<V>
+{
+    readonly U _u = u;
+    public bool ZeroGradientKeeps => _u.ZeroGradientKeeps;
+    public bool Exact => true;
+    public static bool Large => true;
+    public bool StillPaths => _u.StillPaths;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Apply(V g, float* w, float* m, float* v) => _u.ApplyExact(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyExact(V g, float* w, float* m, float* v) => _u.ApplyExact(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyExactFirst(V g, float* w, float* m, float* v) => _u.ApplyExactFirst(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public V TinySecond(float* v) => _u.TinySecond(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public V Moving(float* m) => _u.Moving(m);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyStill(float* w, float* m, float* v) => _u.ApplyStill(w, m, v);
 }
 
 /// <summary>torch.optim.Adam (no amsgrad), with L2 weight decay.</summary>
 readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 {
-    readonly bool _decay, _divideByBc2, _still, _grid;
+    readonly bool _decay, _divideByBc2, _exact;
     readonly V _wd, _b1, _oneMinusB1, _b2, _oneMinusB2, _eps, _bc2Sqrt, _negStep;
-    readonly double _b1Exact, _b2Exact;
-    // a: the largest |exp_avg| whose update provably vanishes (bits); which exp_avg magnitudes count as grid-prone state
-    // (bits); the least parameter magnitude for which a vanishing update provably leaves it unchanged (bits).
-    readonly int _stillLimit, _stateTestLimit, _vanishingLimit, _paramLimit;
+    // Grid thresholds T(beta1), T(beta2) (bits); the largest |exp_avg| whose update provably vanishes (bits), and that
+    // plus one; the least parameter magnitude for which a vanishing update provably leaves it unchanged (bits).
+    readonly int _t1, _t2, _stillLimit, _vanishingLimit, _paramLimit;
 
     public AdamUpdate(in UpdateRule r)
     {
@@ -69,47 +97,38 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         // x / 1 == x for every float: once bc2_sqrt rounds to 1 (Adam step >= ~16,600 at beta2 0.999), skip the division
         // (measured here, steps 18k-28k of 784-128-128-10: 8-18% more steps/s).
         _divideByBc2 = r.Bc2Sqrt != 1f;
-        _b1Exact = r.Beta1; _b2Exact = r.Beta2;
         // |exp_avg| <= a makes |step_size * exp_avg| <= 2^-126, and then the update |u| <= RN(2^-126 / eps), since
         // denom >= eps: an upper bound on that is the float above the rounding of the double quotient (RN is monotone,
         // and the double quotient lies within a float ulp of the real one).
         float a = Tiny.LargestFactorBelowSmallestNormal(r.NegStepSize);
         _paramLimit = r.Eps > 0 ? Tiny.ParameterLimit(MathF.BitIncrement((float)(Math.ScaleB(1.0, -126) / r.Eps))) : 0;
         _stillLimit = BitConverter.SingleToInt32Bits(a);
-        _vanishingLimit = _paramLimit != 0 ? _stillLimit + 1 : 1;   // 1: no lane vanishes
-        // exp_avg up to about a / beta1 decays to at most a; grid values need the grid operations anyway.
-        _stateTestLimit = Math.Max(Tiny.GridLimit, BitConverter.SingleToInt32Bits(MathF.Min(2 * a, float.MaxValue)) + 1);
-        // The grid decay needs 1/2 < beta <= 1; then also |RN(exp_avg * b1)| <= |exp_avg| and exp_avg_sq * b2 stays in [0, inf],
-        // as the still path needs (with no weight decay, which would make the gradient nonzero).
-        _grid = Tiny.GridDecay && Tiny.IsGridFactor(r.Beta1) && Tiny.IsGridFactor(r.Beta2) && _paramLimit != 0 && a > 0;
-        _still = _grid && !_decay;
+        _vanishingLimit = _stillLimit + 1;
+        _exact = Tiny.GridDecay && Tiny.IsGridFactor(r.Beta1) && Tiny.IsGridFactor(r.Beta2) && _paramLimit != 0 && a > 0;
+        _t1 = _exact ? Tiny.GridThreshold(r.Beta1) : 0;
+        _t2 = _exact ? Tiny.GridThreshold(r.Beta2) : 0;
     }
 
-    public bool StillPaths => _still;
-    public bool GridPaths => _grid;
     public bool ZeroGradientKeeps => false;   // a +0 gradient still decays exp_avg and exp_avg_sq, and moves the parameter
+    public bool Exact => _exact;
+    public static bool Large => false;
+    // With weight decay the gradient of a still vector is p * wd, not +0.
+    public bool StillPaths => _exact && !_decay;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public V Moving(float* m) => V.MagnitudeAbove(V.Load(m), _stillLimit);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public V TinyMask(float* m, float* v) =>
-        V.NonzeroMagnitudeBelow(V.Load(m), _stateTestLimit) | V.PositiveBelow(V.Load(v), Tiny.GridLimit);
+    public V TinySecond(float* v) => V.PositiveBelow(V.Load(v), _t2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(V g, float* w, float* m, float* v)
     {
         var p = V.Load(w);
         if (_decay) g = V.Fma(p, _wd, g);                                   // grad.add(param, alpha=wd)
-        Plain(g, p, V.Load(m), V.Load(v), w, m, v);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void Plain(V g, V p, V m0, V v0, float* w, float* m, float* v)
-    {
         // exp_avg.mul_(b1).add_(grad, alpha=1-b1); exp_avg_sq.mul_(b2).addcmul_(grad, grad, value=1-b2)
-        var ma = V.Fma(g, _oneMinusB1, m0 * _b1);
-        var va = v0 * _b2 + _oneMinusB2 * g * g;
+        var ma = V.Fma(g, _oneMinusB1, V.Load(m) * _b1);
+        var va = V.Load(v) * _b2 + _oneMinusB2 * g * g;
         V.Store(ma, m); V.Store(va, v);
         // denom = (exp_avg_sq.sqrt() / bc2_sqrt).add_(eps); param.addcdiv_(exp_avg, denom, value=-step_size)
         var root = V.Sqrt(va);
@@ -119,42 +138,68 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     }
 
     /// <summary>
-    /// Gradient +0 (no weight decay) and every |exp_avg| at most a: exp_avg becomes RN(exp_avg * b1) (+0 from +-0), and every
-    /// update is +-0 (from exp_avg +-0, as denom &gt;= eps &gt; 0 while exp_avg_sq is in [0, inf]) or vanishing, which leaves a
-    /// parameter of magnitude at least the limit unchanged (NaN excluded): the parameters stay as they are, so only the
-    /// moments are written. A vector where some lane breaks a condition takes the plain path.
+    /// The plain operations with the moments decayed on the grid where tiny, their FMA and add skipped where the gradient is
+    /// +-0 and the decayed moment tiny (the result is the decayed moment itself), the square root of grid values through
+    /// sqrt(2n), and the updates of exp_avg values up to a zeroed where the parameter's magnitude reaches the limit (they
+    /// cannot move it: see <see cref="Tiny"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ApplyStill(float* w, float* m, float* v)
-    {
-        var p = V.Load(w); var m0 = V.Load(m); var v0 = V.Load(v);
-        var moves = V.AndNot(V.MagnitudeBelow(p, _paramLimit), V.IsZero(m0)) | V.MagnitudeAbove(p, 0x7F800000) | V.OutsideNonnegative(v0, 0x7F800000);
-        if (V.Any(moves)) { Plain(V.Zero, p, m0, v0, w, m, v); return; }
-        var none = V.IsZero(V.Zero);   // the gradient is +0 in every lane
-        V.Store(Tiny<V>.Decay(V.Zero, _oneMinusB1, m0, _b1, _b1Exact, V.NonzeroMagnitudeBelow(m0, Tiny.GridLimit), none), m);
-        V.Store(Tiny<V>.DecaySquare(V.Zero, _oneMinusB2, v0, _b2, _b2Exact, V.PositiveBelow(v0, Tiny.GridLimit), none), v);
-    }
+    public void ApplyExact(V g, float* w, float* m, float* v) => ExactUpdate(g, w, m, v, second: true);
 
-    /// <summary>
-    /// The plain operations with both moments decayed on the grid, the square root of grid values through sqrt(2n), and the
-    /// updates of exp_avg values up to a zeroed before they meet the multiply and divide where the parameter's magnitude
-    /// reaches the limit (they cannot move it: see <see cref="Tiny"/>); other lanes keep their update.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ApplyExact(V g, float* w, float* m, float* v)
+    public void ApplyExactFirst(V g, float* w, float* m, float* v) => ExactUpdate(g, w, m, v, second: false);
+
+    /// <summary>The exact update; <paramref name="second"/> (a constant at each call) whether exp_avg_sq may be tiny.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void ExactUpdate(V g, float* w, float* m, float* v, bool second)
     {
         var p = V.Load(w);
         if (_decay) g = V.Fma(p, _wd, g);
         var m0 = V.Load(m); var v0 = V.Load(v);
         var gZero = V.IsZero(g);
-        var ma = Tiny<V>.Decay(g, _oneMinusB1, m0, _b1, _b1Exact, V.NonzeroMagnitudeBelow(m0, Tiny.GridLimit), gZero);
-        var va = Tiny<V>.DecaySquare(g, _oneMinusB2, v0, _b2, _b2Exact, V.PositiveBelow(v0, Tiny.GridLimit), gZero);
+        var tinyM = V.NonzeroMagnitudeBelow(m0, _t1);
+        var t = Tiny<V>.Decay(m0, _b1, tinyM);
+        var keepM = tinyM & gZero;
+        var ma = V.Select(keepM, t, V.Fma(g, _oneMinusB1, V.AndNot(t, keepM)));
+        V va, root;
+        if (second)
+        {
+            var tinyV = V.PositiveBelow(v0, _t2);
+            var tv = Tiny<V>.Decay(v0, _b2, tinyV);
+            var keepV = tinyV & gZero;
+            va = V.Select(keepV, tv, V.AndNot(tv, keepV) + _oneMinusB2 * g * g);
+            root = Tiny<V>.Sqrt(va);
+        }
+        else
+        {
+            va = v0 * _b2 + _oneMinusB2 * g * g;
+            root = V.Sqrt(va);
+        }
         V.Store(ma, m); V.Store(va, v);
-        var root = Tiny<V>.Sqrt(va);
         if (_divideByBc2) root = root / _bc2Sqrt;
         var denom = root + _eps;
         var vanishing = V.AndNot(V.NonzeroMagnitudeBelow(ma, _vanishingLimit), V.MagnitudeBelow(p, _paramLimit));
         V.Store(p + _negStep * V.AndNot(ma, vanishing) / denom, w);
+    }
+
+    /// <summary>
+    /// Gradient +0 (no weight decay) and every |exp_avg| at most a: exp_avg becomes RN(exp_avg * b1) (+0 from +-0, as
+    /// +0 * (1 - b1) + -0 = +0), exp_avg_sq RN(exp_avg_sq * b2) (+ +0), and every update is vanishing (|exp_avg| &lt;= a, and
+    /// denom &gt;= eps while exp_avg_sq is in [0, inf]), which leaves a parameter of magnitude at least the limit unchanged
+    /// (NaN excluded): the parameters stay as they are, so only the moments are written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyStill(float* w, float* m, float* v)
+    {
+        var p = V.Load(w); var v0 = V.Load(v);
+        if (V.Any(V.MagnitudeBelow(p, _paramLimit) | V.MagnitudeAbove(p, 0x7F800000) | V.OutsideNonnegative(v0, 0x7F800000)))
+        {
+            ApplyExact(V.Zero, w, m, v);
+            return;
+        }
+        var m0 = V.Load(m);
+        V.Store(V.AndNot(Tiny<V>.Decay(m0, _b1, V.NonzeroMagnitudeBelow(m0, _t1)), V.IsZero(m0)), m);
+        V.Store(Tiny<V>.Decay(v0, _b2, V.PositiveBelow(v0, _t2)), v);
     }
 }
 
@@ -162,45 +207,59 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 {
     readonly int _kind;   // 0 plain, 1 momentum, 2 nesterov
-    readonly bool _first, _decay, _still, _grid, _keeps;
+    readonly bool _first, _decay, _exact, _keeps;
     readonly V _negLr, _wd, _momentum, _oneMinusDampening;
-    readonly double _momentumExact;
-    readonly int _paramLimit;
+    readonly int _t, _paramLimit;
 
     public SgdUpdate(in UpdateRule r)
     {
         _kind = r.Kind; _first = r.FirstStep; _decay = r.WeightDecay != 0;
         _negLr = V.Broadcast(-r.Lr); _wd = V.Broadcast(r.WeightDecay);
         _momentum = V.Broadcast(r.Momentum); _oneMinusDampening = V.Broadcast(r.OneMinusDampening);
-        _momentumExact = r.Momentum;
-        // A momentum buffer below 2^-125 (with Nesterov and a zero gradient, its direction too) gives |lr * d| < lr * 2^-125.
+        // A direction below 2^-125 gives |lr * d| < lr * 2^-125.
         _paramLimit = Tiny.ParameterLimit((double)r.Lr * Math.ScaleB(1.0, -125));
-        _grid = Tiny.GridDecay && r.Kind is 1 or 2 && !r.FirstStep && Tiny.IsGridFactor(r.Momentum) && _paramLimit != 0;
-        _still = _grid && !_decay;
+        _exact = Tiny.GridDecay && r.Kind is 1 or 2 && !r.FirstStep && Tiny.IsGridFactor(r.Momentum) && _paramLimit != 0;
+        _t = _exact ? Tiny.GridThreshold(r.Momentum) : 0;
         _keeps = r.Kind == 0 && !_decay && float.IsFinite(r.Lr);
     }
 
-    public bool StillPaths => _still;
-    public bool GridPaths => _grid;
     public bool ZeroGradientKeeps => _keeps;
+    public bool Exact => _exact;
+    public static bool Large => false;
+    public bool StillPaths => _exact && !_decay;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public V Moving(float* m) => V.MagnitudeAbove(V.Load(m), Tiny.GridLimit - 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public V TinyMask(float* m, float* v) => V.NonzeroMagnitudeBelow(V.Load(m), Tiny.GridLimit);
+    public V TinySecond(float* v) => V.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyExactFirst(V g, float* w, float* m, float* v) => ApplyExact(g, w, m, v);
+
+    /// <summary>
+    /// Momentum after the first step with gradient +0 (no weight decay) and every buffer below 2^-125: the buffer becomes
+    /// RN(buf * momentum) (+0 from +-0), still below 2^-125, and the direction (with Nesterov RN(buf * momentum), no larger,
+    /// as momentum &lt;= 1) cannot move a parameter of magnitude at least the limit (NaN excluded): only the buffers are written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyStill(float* w, float* m, float* v)
+    {
+        var p = V.Load(w);
+        if (V.Any(V.MagnitudeBelow(p, _paramLimit) | V.MagnitudeAbove(p, 0x7F800000)))
+        {
+            ApplyExact(V.Zero, w, m, v);
+            return;
+        }
+        var m0 = V.Load(m);
+        V.Store(V.AndNot(Tiny<V>.Decay(m0, _momentum, V.NonzeroMagnitudeBelow(m0, _t)), V.IsZero(m0)), m);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(V g, float* w, float* m, float* v)
     {
         var p = V.Load(w);
         if (_decay) g = V.Fma(p, _wd, g);                                   // grad.add(param, alpha=wd)
-        Plain(g, p, w, m);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void Plain(V g, V p, float* w, float* m)
-    {
         if (_kind != 0)
         {
             V buf = _first ? g : V.Fma(g, _oneMinusDampening, V.Load(m) * _momentum);
@@ -211,24 +270,10 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     }
 
     /// <summary>
-    /// Momentum after the first step with gradient +0 (no weight decay) and every buffer below 2^-125: the buffer becomes
-    /// RN(buf * momentum) (+0 from +-0), still below 2^-125, and the direction (with Nesterov RN(buf * momentum), no larger,
-    /// as momentum &lt;= 1) cannot move a parameter of magnitude at least the limit, while a zero direction leaves any
-    /// non-NaN parameter as it is: only the buffers are written. A vector where some lane breaks a condition takes the plain path.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ApplyStill(float* w, float* m, float* v)
-    {
-        var p = V.Load(w); var m0 = V.Load(m);
-        var moves = V.AndNot(V.MagnitudeBelow(p, _paramLimit), V.IsZero(m0)) | V.MagnitudeAbove(p, 0x7F800000);
-        if (V.Any(moves)) { Plain(V.Zero, p, w, m); return; }
-        V.Store(Tiny<V>.Decay(V.Zero, _oneMinusDampening, m0, _momentum, _momentumExact, V.NonzeroMagnitudeBelow(m0, Tiny.GridLimit), V.IsZero(V.Zero)), m);
-    }
-
-    /// <summary>
-    /// Momentum after the first step, with the buffer decayed on the grid: where the gradient is +-0 a grid buffer decays to
-    /// a grid buffer, whose direction (with Nesterov RN(buf * momentum), no larger) cannot move a parameter of magnitude at
-    /// least the limit, so it is zeroed there; other lanes keep theirs.
+    /// Momentum after the first step, with the buffer decayed on the grid where tiny and its FMA skipped where the gradient
+    /// is +-0 (the buffer is then the decayed value itself). A direction below 2^-125 (with momentum, the buffer; with
+    /// Nesterov and a +-0 gradient, RN(buf * momentum), no larger, as momentum &lt;= 1) cannot move a parameter of
+    /// magnitude at least the limit, so it is zeroed there; other lanes keep theirs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ApplyExact(V g, float* w, float* m, float* v)
@@ -237,11 +282,20 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         if (_decay) g = V.Fma(p, _wd, g);
         var m0 = V.Load(m);
         var gZero = V.IsZero(g);
-        var grid = V.NonzeroMagnitudeBelow(m0, Tiny.GridLimit);
-        var buf = Tiny<V>.Decay(g, _oneMinusDampening, m0, _momentum, _momentumExact, grid, gZero);
+        var tiny = V.NonzeroMagnitudeBelow(m0, _t);
+        var t = Tiny<V>.Decay(m0, _momentum, tiny);
+        var keep = tiny & gZero;
+        var buf = V.Select(keep, t, V.Fma(g, _oneMinusDampening, V.AndNot(t, keep)));
         V.Store(buf, m);
-        var d = V.AndNot(buf, V.AndNot(grid & gZero, V.MagnitudeBelow(p, _paramLimit)));
-        if (_kind == 2) d = V.Fma(d, _momentum, g);                          // nesterov: grad.add(buf, alpha=momentum)
+        var small = V.MagnitudeBelow(p, _paramLimit);   // parameters a vanishing direction could still move
+        V d;
+        if (_kind == 2)
+        {
+            // nesterov: grad.add(buf, alpha=momentum); with a +-0 gradient and a buffer below 2^-125 the direction vanishes
+            var vanishing = V.AndNot(V.NonzeroMagnitudeBelow(buf, Tiny.GridLimit) & gZero, small);
+            d = V.Fma(V.AndNot(buf, vanishing), _momentum, g);
+        }
+        else d = V.AndNot(buf, V.AndNot(V.NonzeroMagnitudeBelow(buf, Tiny.GridLimit), small));
         V.Store(V.Fma(d, _negLr, p), w);
     }
 }

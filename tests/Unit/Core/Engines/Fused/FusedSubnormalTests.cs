@@ -115,18 +115,23 @@ public unsafe class FusedSubnormalTests
     }
 
     /// <summary>
-    /// What the still path sees (with a zero gradient): moments on the grid, zero or just above it, parameters of ordinary
-    /// size; in a <paramref name="rogue"/> block one lane in eight breaks a condition (a large moment, a tiny, zero or NaN
-    /// parameter, a NaN, infinite or negative exp_avg_sq).
+    /// What the still path sees (with a zero gradient): moments on the grid, zero or just above it up to the largest
+    /// exp_avg whose update provably vanishes (<paramref name="stillLimit"/>, inclusive), parameters of ordinary size; in a
+    /// <paramref name="rogue"/> block one lane in eight breaks a condition (a moment just above the limit or large, a tiny,
+    /// zero or NaN parameter, a NaN, infinite or negative exp_avg_sq).
     /// </summary>
-    static void Still(Random rng, bool rogue, out float p, out float m, out float v)
+    static void Still(Random rng, bool rogue, float stillLimit, out float p, out float m, out float v)
     {
         p = (float)(Math.Exp(rng.NextDouble() * 14 - 14) * 0.5) * (rng.Next(2) == 0 ? 1 : -1);
-        m = rng.Next(4) switch { 0 => 0f, 1 => Bits(SpecialBits[rng.Next(SpecialBits.Length)]), 2 => MathF.ScaleB(1f + rng.Next(64) / 64f, rng.Next(-130, -110)), _ => Bits(rng.Next(1, Tiny.GridLimit)) };
+        m = rng.Next(5) switch
+        {
+            0 => 0f, 1 => Bits(SpecialBits[rng.Next(SpecialBits.Length)]), 2 => MathF.ScaleB(1f + rng.Next(64) / 64f, rng.Next(-130, Math.ILogB(stillLimit))),
+            3 => rng.Next(4) == 0 ? stillLimit : MathF.BitDecrement(stillLimit), _ => Bits(rng.Next(1, Tiny.GridLimit)),
+        };
         if (rng.Next(2) == 0) m = -m;
         v = rng.Next(3) == 0 ? Bits(rng.Next(1, Tiny.GridLimit)) : (float)Math.Exp(rng.NextDouble() * -60);
         if (!rogue || rng.Next(8) != 0) return;
-        switch (rng.Next(7))
+        switch (rng.Next(8))
         {
             case 0: m = 1e-3f; break;
             case 1: p = 1e-35f; break;
@@ -134,6 +139,7 @@ public unsafe class FusedSubnormalTests
             case 3: p = float.NaN; break;
             case 4: v = float.NaN; break;
             case 5: v = float.PositiveInfinity; break;
+            case 6: m = MathF.BitIncrement(stillLimit) * (rng.Next(2) == 0 ? 1 : -1); break;
             default: v = -1e-20f; break;
         }
     }
@@ -152,23 +158,27 @@ public unsafe class FusedSubnormalTests
         try
         {
             var rng = new Random(Bits(r.Lr) ^ r.Kind * 7919 ^ (r.FirstStep ? 1 : 0) ^ Bits(r.Beta1) ^ Bits(r.Momentum));
+            float stillLimit = r.Kind == 3 ? Tiny.LargestFactorBelowSmallestNormal(r.NegStepSize) : MathF.BitDecrement(MathF.ScaleB(1f, -125));
             var expected = new (float P, float M, float V)[Rows * Cols];
             int mismatches = 0; string? first = null;
             for (int call = 0; call < 600; call++)
             {
                 // Batch of one row: gW[o, k] = fma(dz[o], a[k], +0) = a[k] for dz = 1 (and -0 becomes +0, as the kernel sums from +0).
                 for (int o = 0; o < Rows; o++) dz[o] = 1f;
-                bool hot = call % 3 != 0, sweep = call % 10 == 9, still = call % 10 == 4;
+                // Every tenth call a sweep, and one with a +0 gradient (the still update, where whole blocks qualify); every fifth
+                // call keeps exp_avg_sq off the grid (the exact update's first-moment-only variant, where whole blocks qualify).
+                bool hot = call % 3 != 0, sweep = call % 10 == 9, still = call % 10 == 4, normalV = call % 5 == 2;
                 for (int k = 0; k < Cols; k++) a[k] = sweep || still ? 0f : Draw(rng, 'g', hot);
                 for (int i = 0; i < Rows * Cols; i++)
                 {
                     if (sweep) Sweep(rng, out w[i], out m[i], out v[i]);
-                    else if (still) Still(rng, (i / 16 + call) % 5 == 0, out w[i], out m[i], out v[i]);
+                    else if (still) Still(rng, (i / 64 + call) % 5 == 0, stillLimit, out w[i], out m[i], out v[i]);
                     else
                     {
                         // Whole 16-lane blocks share one mode, so that some vectors meet every precondition of the exact paths.
                         bool laneHot = hot && (i / 16 + call) % 4 != 0;
                         w[i] = Draw(rng, 'p', laneHot); m[i] = Draw(rng, 'm', laneHot); v[i] = Draw(rng, 'v', laneHot);
+                        if (normalV && v[i] > 0 && v[i] < MathF.ScaleB(1f, -125)) v[i] = 0f;   // no exp_avg_sq on the grid (below 2^-125)
                     }
                     expected[i] = Plain(r, MathF.FusedMultiplyAdd(1f, a[i % Cols], 0f), w[i], m[i], v[i]);
                 }
@@ -291,6 +301,46 @@ public unsafe class FusedSubnormalTests
         {
             Kernels.UseAvx512 = old;
             foreach (var p in new[] { dz, a, w }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
+        }
+    }
+
+    /// <summary>
+    /// The grid decay (one float FMA, n * c + 2^23) against the hardware product RN(x * c), exhaustively: every magnitude on
+    /// the grid (bit patterns 1 to 2^24 - 1, subnormals and the first normal binade), positive and negative, for the betas
+    /// and momenta the documents use and factors with many exact ties. Driven through the bias kernel with SGD momentum and a
+    /// +0 gradient, whose exact update stores the decayed buffer RN(buf * momentum) itself (+0 * (1 - dampening) + t = t).
+    /// Also checks the threshold T(c): the least n with n * c &gt;= 2^23.
+    /// </summary>
+    [Test]
+    public void The_grid_decay_equals_the_float_product_at_every_magnitude_on_the_grid([Values(0.9f, 0.999f, 0.75f, 0.625f, 0.5000001f, 1f)] float c, [Values(8, 16)] int lanes)
+    {
+        int t = Tiny.GridThreshold(c);
+        Assert.That((double)t * c, Is.GreaterThanOrEqualTo(8388608.0), "T(c) * c >= 2^23");
+        Assert.That((double)(t - 1) * c, Is.LessThan(8388608.0), "(T(c) - 1) * c < 2^23");
+        const int n = Tiny.GridLimit;   // bit patterns 0 .. 2^24 - 1
+        bool old = Kernels.UseAvx512, oldGrid = Tiny.GridDecay;
+        var dz = Alloc(n); var b = Alloc(n); var m = Alloc(n);
+        try
+        {
+            Kernels.UseAvx512 = lanes == 16;
+            Tiny.GridDecay = true;
+            var r = Sgd(1, 0.05, c);
+            foreach (int sign in new[] { 0, int.MinValue })
+            {
+                for (int i = 0; i < n; i++) { dz[i] = 0f; b[i] = 0.25f; m[i] = Bits(i | sign); }
+                Kernels.UpdateBias(dz, n, 1, n, b, m, null, in r);
+                for (int i = 0; i < n; i++)
+                {
+                    float x = Bits(i | sign), expected = MathF.FusedMultiplyAdd(0f, r.OneMinusDampening, x * c);
+                    if (Bits(m[i]) != Bits(expected))
+                        Assert.Fail($"c = {c:R}, {lanes} lanes: RN({x:R} (0x{Bits(x):x8}) * c) expected 0x{Bits(expected):x8}, got 0x{Bits(m[i]):x8}");
+                }
+            }
+        }
+        finally
+        {
+            Kernels.UseAvx512 = old; Tiny.GridDecay = oldGrid;
+            foreach (var p in new[] { dz, b, m }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
         }
     }
 
