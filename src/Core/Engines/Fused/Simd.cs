@@ -53,6 +53,24 @@ public unsafe interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
     static abstract TSelf NonzeroMagnitudeBelow(TSelf x, int limit);
     /// <summary>Mask of the lanes whose bit pattern, as a signed integer, lies in [1, <paramref name="limit"/>): positive floats below the float with bits <paramref name="limit"/>.</summary>
     static abstract TSelf PositiveBelow(TSelf x, int limit);
+    /// <summary>
+    /// A limit for the two overloads below, made once per kernel call (the int overloads broadcast theirs at every use):
+    /// each lane holds <paramref name="limit"/> + 2^31 - 1, wrapped, the form their comparison takes.
+    /// </summary>
+    static abstract TSelf Limit(int limit);
+    /// <summary><see cref="NonzeroMagnitudeBelow(TSelf, int)"/> with a limit from <see cref="Limit"/>.</summary>
+    static abstract TSelf NonzeroMagnitudeBelow(TSelf x, TSelf limit);
+    /// <summary><see cref="PositiveBelow(TSelf, int)"/> with a limit from <see cref="Limit"/>.</summary>
+    static abstract TSelf PositiveBelow(TSelf x, TSelf limit);
+    /// <summary>Every lane's bit pattern <paramref name="bits"/>.</summary>
+    static abstract TSelf Bits(int bits);
+    /// <summary>
+    /// Mask of the lanes where x's magnitude bits are below <paramref name="xLimit"/> (zero included) and y's magnitude bits
+    /// exceed <paramref name="yAbove"/> (NaN included); both limits in [0, 2^31) from <see cref="Bits"/>. The differences of
+    /// the magnitudes and the limits cannot overflow, so each is negative exactly where its condition holds, and the
+    /// arithmetic shift of their and spreads the sign bit over the lane.
+    /// </summary>
+    static abstract TSelf MagnitudeBelowWhereAbove(TSelf x, TSelf xLimit, TSelf y, TSelf yAbove);
 
     // ---- exact operations on the float grid of the smallest magnitudes (see Tiny<V>)
     /// <summary>
@@ -107,6 +125,22 @@ public readonly unsafe struct V8(Vector256<float> x) : IVec<V8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V8 PositiveBelow(V8 x, int limit) =>
         new(Vector256.LessThan(x.X.AsInt32() + Vector256.Create(int.MaxValue), Vector256.Create(unchecked(limit + int.MaxValue))).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Limit(int limit) => new(Vector256.Create(unchecked(limit + int.MaxValue)).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 NonzeroMagnitudeBelow(V8 x, V8 limit) =>
+        new(Vector256.LessThan((x.X.AsInt32() & Vector256.Create(int.MaxValue)) + Vector256.Create(int.MaxValue), limit.X.AsInt32()).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 PositiveBelow(V8 x, V8 limit) => new(Vector256.LessThan(x.X.AsInt32() + Vector256.Create(int.MaxValue), limit.X.AsInt32()).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Bits(int bits) => new(Vector256.Create(bits).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V8 MagnitudeBelowWhereAbove(V8 x, V8 xLimit, V8 y, V8 yAbove)
+    {
+        var max = Vector256.Create(int.MaxValue);
+        var below = (x.X.AsInt32() & max) - xLimit.X.AsInt32();
+        var above = yAbove.X.AsInt32() - (y.X.AsInt32() & max);
+        return new(Vector256.ShiftRightArithmetic(below & above, 31).AsSingle());
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V8 GridMultiply(V8 x, V8 c)
@@ -169,6 +203,22 @@ public readonly unsafe struct V16(Vector512<float> x) : IVec<V16>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V16 PositiveBelow(V16 x, int limit) =>
         new(Vector512.LessThan(x.X.AsInt32() + Vector512.Create(int.MaxValue), Vector512.Create(unchecked(limit + int.MaxValue))).AsSingle());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Limit(int limit) => new(Vector512.Create(unchecked(limit + int.MaxValue)).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 NonzeroMagnitudeBelow(V16 x, V16 limit) =>
+        new(Vector512.LessThan((x.X.AsInt32() & Vector512.Create(int.MaxValue)) + Vector512.Create(int.MaxValue), limit.X.AsInt32()).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 PositiveBelow(V16 x, V16 limit) => new(Vector512.LessThan(x.X.AsInt32() + Vector512.Create(int.MaxValue), limit.X.AsInt32()).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Bits(int bits) => new(Vector512.Create(bits).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V16 MagnitudeBelowWhereAbove(V16 x, V16 xLimit, V16 y, V16 yAbove)
+    {
+        var max = Vector512.Create(int.MaxValue);
+        var below = (x.X.AsInt32() & max) - xLimit.X.AsInt32();
+        var above = yAbove.X.AsInt32() - (y.X.AsInt32() & max);
+        return new(Vector512.ShiftRightArithmetic(below & above, 31).AsSingle());
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V16 GridMultiply(V16 x, V16 c)

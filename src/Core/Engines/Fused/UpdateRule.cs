@@ -87,6 +87,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     // Grid thresholds T(beta1), T(beta2) (bits); the largest |exp_avg| whose update provably vanishes (bits), and that
     // plus one; the least parameter magnitude for which a vanishing update provably leaves it unchanged (bits).
     readonly int _t1, _t2, _stillLimit, _vanishingLimit, _paramLimit;
+    readonly V _t1Limit, _t2Limit, _vanishingBits, _paramAbove;   // the same limits as vectors, made once per kernel call
 
     public AdamUpdate(in UpdateRule r)
     {
@@ -107,6 +108,8 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         _exact = Tiny.GridDecay && Tiny.IsGridFactor(r.Beta1) && Tiny.IsGridFactor(r.Beta2) && _paramLimit != 0 && a > 0;
         _t1 = _exact ? Tiny.GridThreshold(r.Beta1) : 0;
         _t2 = _exact ? Tiny.GridThreshold(r.Beta2) : 0;
+        _t1Limit = V.Limit(_t1); _t2Limit = V.Limit(_t2);
+        _vanishingBits = V.Bits(_vanishingLimit); _paramAbove = V.Bits(_paramLimit - 1);
     }
 
     public bool ZeroGradientKeeps => false;   // a +0 gradient still decays exp_avg and exp_avg_sq, and moves the parameter
@@ -157,14 +160,14 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         if (_decay) g = V.Fma(p, _wd, g);
         var m0 = V.Load(m); var v0 = V.Load(v);
         var gZero = V.IsZero(g);
-        var tinyM = V.NonzeroMagnitudeBelow(m0, _t1);
+        var tinyM = V.NonzeroMagnitudeBelow(m0, _t1Limit);
         var t = Tiny<V>.Decay(m0, _b1, tinyM);
         var keepM = tinyM & gZero;
         var ma = V.Select(keepM, t, V.Fma(g, _oneMinusB1, V.AndNot(t, keepM)));
         V va, root;
         if (second)
         {
-            var tinyV = V.PositiveBelow(v0, _t2);
+            var tinyV = V.PositiveBelow(v0, _t2Limit);
             var tv = Tiny<V>.Decay(v0, _b2, tinyV);
             var keepV = tinyV & gZero;
             va = V.Select(keepV, tv, V.AndNot(tv, keepV) + _oneMinusB2 * g * g);
@@ -178,7 +181,8 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         V.Store(ma, m); V.Store(va, v);
         if (_divideByBc2) root = root / _bc2Sqrt;
         var denom = root + _eps;
-        var vanishing = V.AndNot(V.NonzeroMagnitudeBelow(ma, _vanishingLimit), V.MagnitudeBelow(p, _paramLimit));
+        // |exp_avg| <= a (zero included: with |p| >= P, p + (+-0) = p either way) where the parameter reaches the limit.
+        var vanishing = V.MagnitudeBelowWhereAbove(ma, _vanishingBits, p, _paramAbove);
         V.Store(p + _negStep * V.AndNot(ma, vanishing) / denom, w);
     }
 
@@ -210,6 +214,7 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     readonly bool _first, _decay, _exact, _keeps;
     readonly V _negLr, _wd, _momentum, _oneMinusDampening;
     readonly int _t, _paramLimit;
+    readonly V _tLimit, _gridBits, _paramAbove;   // limits as vectors, made once per kernel call
 
     public SgdUpdate(in UpdateRule r)
     {
@@ -220,6 +225,7 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         _paramLimit = Tiny.ParameterLimit((double)r.Lr * Math.ScaleB(1.0, -125));
         _exact = Tiny.GridDecay && r.Kind is 1 or 2 && !r.FirstStep && Tiny.IsGridFactor(r.Momentum) && _paramLimit != 0;
         _t = _exact ? Tiny.GridThreshold(r.Momentum) : 0;
+        _tLimit = V.Limit(_t); _gridBits = V.Bits(Tiny.GridLimit); _paramAbove = V.Bits(_paramLimit - 1);
         _keeps = r.Kind == 0 && !_decay && float.IsFinite(r.Lr);
     }
 
@@ -282,20 +288,17 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         if (_decay) g = V.Fma(p, _wd, g);
         var m0 = V.Load(m);
         var gZero = V.IsZero(g);
-        var tiny = V.NonzeroMagnitudeBelow(m0, _t);
+        var tiny = V.NonzeroMagnitudeBelow(m0, _tLimit);
         var t = Tiny<V>.Decay(m0, _momentum, tiny);
         var keep = tiny & gZero;
         var buf = V.Select(keep, t, V.Fma(g, _oneMinusDampening, V.AndNot(t, keep)));
         V.Store(buf, m);
-        var small = V.MagnitudeBelow(p, _paramLimit);   // parameters a vanishing direction could still move
+        // A buffer below 2^-125 (zero included: with |p| >= P, p + (+-0) = p either way) where the parameter reaches the limit.
+        var vanishing = V.MagnitudeBelowWhereAbove(buf, _gridBits, p, _paramAbove);
         V d;
-        if (_kind == 2)
-        {
-            // nesterov: grad.add(buf, alpha=momentum); with a +-0 gradient and a buffer below 2^-125 the direction vanishes
-            var vanishing = V.AndNot(V.NonzeroMagnitudeBelow(buf, Tiny.GridLimit) & gZero, small);
-            d = V.Fma(V.AndNot(buf, vanishing), _momentum, g);
-        }
-        else d = V.AndNot(buf, V.AndNot(V.NonzeroMagnitudeBelow(buf, Tiny.GridLimit), small));
+        // nesterov: grad.add(buf, alpha=momentum); the direction vanishes with the buffer only where the gradient is +-0
+        if (_kind == 2) d = V.Fma(V.AndNot(buf, vanishing & gZero), _momentum, g);
+        else d = V.AndNot(buf, vanishing);
         V.Store(V.Fma(d, _negLr, p), w);
     }
 }
