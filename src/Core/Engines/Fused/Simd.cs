@@ -49,16 +49,14 @@ public unsafe interface IVec<TSelf> where TSelf : struct, IVec<TSelf>
     static abstract TSelf IsZero(TSelf x);
     /// <summary>Mask of the lanes whose magnitude's bit pattern is below <paramref name="limit"/> (zero included): |x| below the float with bits <paramref name="limit"/>.</summary>
     static abstract TSelf MagnitudeBelow(TSelf x, int limit);
-    /// <summary>Mask of the lanes whose magnitude's bit pattern lies in [1, <paramref name="limit"/>): nonzero and below the float with bits <paramref name="limit"/>.</summary>
-    static abstract TSelf NonzeroMagnitudeBelow(TSelf x, int limit);
     /// <summary>Mask of the lanes whose bit pattern, as a signed integer, lies in [1, <paramref name="limit"/>): positive floats below the float with bits <paramref name="limit"/>.</summary>
     static abstract TSelf PositiveBelow(TSelf x, int limit);
     /// <summary>
-    /// A limit for the two overloads below, made once per kernel call (the int overloads broadcast theirs at every use):
+    /// A limit for the two comparisons below, made once per kernel call (an int limit is broadcast again at every use):
     /// each lane holds <paramref name="limit"/> + 2^31 - 1, wrapped, the form their comparison takes.
     /// </summary>
     static abstract TSelf Limit(int limit);
-    /// <summary><see cref="NonzeroMagnitudeBelow(TSelf, int)"/> with a limit from <see cref="Limit"/>.</summary>
+    /// <summary>Mask of the lanes whose magnitude's bit pattern lies in [1, limit): nonzero and below the float with bits limit (<paramref name="limit"/> from <see cref="Limit"/>).</summary>
     static abstract TSelf NonzeroMagnitudeBelow(TSelf x, TSelf limit);
     /// <summary><see cref="PositiveBelow(TSelf, int)"/> with a limit from <see cref="Limit"/>.</summary>
     static abstract TSelf PositiveBelow(TSelf x, TSelf limit);
@@ -111,21 +109,15 @@ public readonly unsafe struct V8(Vector256<float> x) : IVec<V8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V8 OutsideNonnegative(V8 x, int limit) => new(Vector256.GreaterThan(x.X.AsUInt32(), Vector256.Create((uint)limit)).AsSingle());
 
-    // 0 < a < limit as unsigned is (a + 2^31 - 1) < (limit + 2^31 - 1) as wrapped signed integers (a and limit below 2^31).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V8 IsZero(V8 x) => new(Vector256.Equals(x.X.AsInt32() & Vector256.Create(int.MaxValue), Vector256<int>.Zero).AsSingle());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V8 MagnitudeBelow(V8 x, int limit) => new(Vector256.LessThan(x.X.AsInt32() & Vector256.Create(int.MaxValue), Vector256.Create(limit)).AsSingle());
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V8 NonzeroMagnitudeBelow(V8 x, int limit) =>
-        new(Vector256.LessThan((x.X.AsInt32() & Vector256.Create(int.MaxValue)) + Vector256.Create(int.MaxValue), Vector256.Create(unchecked(limit + int.MaxValue))).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 PositiveBelow(V8 x, int limit) => PositiveBelow(x, Limit(limit));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V8 PositiveBelow(V8 x, int limit) =>
-        new(Vector256.LessThan(x.X.AsInt32() + Vector256.Create(int.MaxValue), Vector256.Create(unchecked(limit + int.MaxValue))).AsSingle());
-
+    // 0 < a < limit as unsigned is (a + 2^31 - 1) < (limit + 2^31 - 1) as wrapped signed integers (a and limit below 2^31).
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V8 Limit(int limit) => new(Vector256.Create(unchecked(limit + int.MaxValue)).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V8 NonzeroMagnitudeBelow(V8 x, V8 limit) =>
@@ -196,13 +188,7 @@ public readonly unsafe struct V16(Vector512<float> x) : IVec<V16>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V16 MagnitudeBelow(V16 x, int limit) => new(Vector512.LessThan(x.X.AsInt32() & Vector512.Create(int.MaxValue), Vector512.Create(limit)).AsSingle());
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V16 NonzeroMagnitudeBelow(V16 x, int limit) =>
-        new(Vector512.LessThan((x.X.AsInt32() & Vector512.Create(int.MaxValue)) + Vector512.Create(int.MaxValue), Vector512.Create(unchecked(limit + int.MaxValue))).AsSingle());
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V16 PositiveBelow(V16 x, int limit) =>
-        new(Vector512.LessThan(x.X.AsInt32() + Vector512.Create(int.MaxValue), Vector512.Create(unchecked(limit + int.MaxValue))).AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 PositiveBelow(V16 x, int limit) => PositiveBelow(x, Limit(limit));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V16 Limit(int limit) => new(Vector512.Create(unchecked(limit + int.MaxValue)).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -174,6 +174,25 @@ static class Tiny<V> where V : struct, IVec<V>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V Decay(V x, V b, V grid) => V.Select(grid, V.GridMultiply(x, b), V.AndNot(x, grid) * b);
 
+    /// <summary>
+    /// RN(g * c + RN(x * b)), the first moment's update (exp_avg.mul_(b).add_(grad, alpha=c), and SGD's buffer), with x
+    /// decayed on the grid where its magnitude bits lie in [1, T(b)) (<paramref name="limit"/> from V.Limit(T(b))). Where
+    /// the gradient is also +-0 (<paramref name="gZero"/>) the result is the decayed value itself (+-0 * c + t = t exactly,
+    /// as t != 0), so those lanes skip the FMA and it never sees them as a subnormal addend.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V DecayThenFma(V g, V c, V x, V b, V limit, V gZero)
+    {
+        var tiny = V.NonzeroMagnitudeBelow(x, limit);
+        var t = Decay(x, b, tiny);
+        var keep = tiny & gZero;
+        return V.Select(keep, t, V.Fma(g, c, V.AndNot(t, keep)));
+    }
+
+    /// <summary>The same with a +0 gradient in every lane: RN(x * b), and +0 from +-0 (+0 * c + -0 = +0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V StillDecay(V x, V b, V limit) => V.AndNot(Decay(x, b, V.NonzeroMagnitudeBelow(x, limit)), V.IsZero(x));
+
     /// <summary>RN(sqrt(x)) in every lane, with positive grid lanes (x &lt; 2^-125) through sqrt(2n) * 2^-75.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V Sqrt(V x)

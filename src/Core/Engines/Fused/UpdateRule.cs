@@ -84,10 +84,11 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 {
     readonly bool _decay, _divideByBc2, _exact;
     readonly V _wd, _b1, _oneMinusB1, _b2, _oneMinusB2, _eps, _bc2Sqrt, _negStep;
-    // Grid thresholds T(beta1), T(beta2) (bits); the largest |exp_avg| whose update provably vanishes (bits), and that
-    // plus one; the least parameter magnitude for which a vanishing update provably leaves it unchanged (bits).
-    readonly int _t1, _t2, _stillLimit, _vanishingLimit, _paramLimit;
-    readonly V _t1Limit, _t2Limit, _vanishingBits, _paramAbove;   // the same limits as vectors, made once per kernel call
+    // The largest |exp_avg| whose update provably vanishes (bits), and that plus one; the least parameter magnitude for
+    // which a vanishing update provably leaves it unchanged (bits).
+    readonly int _stillLimit, _vanishingLimit, _paramLimit;
+    // As vectors, made once per kernel call: the grid thresholds T(beta1), T(beta2) (V.Limit form), the vanishing limit, P - 1.
+    readonly V _t1Limit, _t2Limit, _vanishingBits, _paramAbove;
 
     public AdamUpdate(in UpdateRule r)
     {
@@ -106,9 +107,8 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         _stillLimit = BitConverter.SingleToInt32Bits(a);
         _vanishingLimit = _stillLimit + 1;
         _exact = Tiny.GridDecay && Tiny.IsGridFactor(r.Beta1) && Tiny.IsGridFactor(r.Beta2) && _paramLimit != 0 && a > 0;
-        _t1 = _exact ? Tiny.GridThreshold(r.Beta1) : 0;
-        _t2 = _exact ? Tiny.GridThreshold(r.Beta2) : 0;
-        _t1Limit = V.Limit(_t1); _t2Limit = V.Limit(_t2);
+        _t1Limit = V.Limit(_exact ? Tiny.GridThreshold(r.Beta1) : 0);
+        _t2Limit = V.Limit(_exact ? Tiny.GridThreshold(r.Beta2) : 0);
         _vanishingBits = V.Bits(_vanishingLimit); _paramAbove = V.Bits(_paramLimit - 1);
     }
 
@@ -122,7 +122,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     public V Moving(float* m) => V.MagnitudeAbove(V.Load(m), _stillLimit);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public V TinySecond(float* v) => V.PositiveBelow(V.Load(v), _t2);
+    public V TinySecond(float* v) => V.PositiveBelow(V.Load(v), _t2Limit);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(V g, float* w, float* m, float* v)
@@ -160,10 +160,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         if (_decay) g = V.Fma(p, _wd, g);
         var m0 = V.Load(m); var v0 = V.Load(v);
         var gZero = V.IsZero(g);
-        var tinyM = V.NonzeroMagnitudeBelow(m0, _t1Limit);
-        var t = Tiny<V>.Decay(m0, _b1, tinyM);
-        var keepM = tinyM & gZero;
-        var ma = V.Select(keepM, t, V.Fma(g, _oneMinusB1, V.AndNot(t, keepM)));
+        var ma = Tiny<V>.DecayThenFma(g, _oneMinusB1, m0, _b1, _t1Limit, gZero);
         V va, root;
         if (second)
         {
@@ -201,9 +198,8 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
             ApplyExact(V.Zero, w, m, v);
             return;
         }
-        var m0 = V.Load(m);
-        V.Store(V.AndNot(Tiny<V>.Decay(m0, _b1, V.NonzeroMagnitudeBelow(m0, _t1)), V.IsZero(m0)), m);
-        V.Store(Tiny<V>.Decay(v0, _b2, V.PositiveBelow(v0, _t2)), v);
+        V.Store(Tiny<V>.StillDecay(V.Load(m), _b1, _t1Limit), m);
+        V.Store(Tiny<V>.Decay(v0, _b2, V.PositiveBelow(v0, _t2Limit)), v);
     }
 }
 
@@ -213,8 +209,8 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     readonly int _kind;   // 0 plain, 1 momentum, 2 nesterov
     readonly bool _first, _decay, _exact, _keeps;
     readonly V _negLr, _wd, _momentum, _oneMinusDampening;
-    readonly int _t, _paramLimit;
-    readonly V _tLimit, _gridBits, _paramAbove;   // limits as vectors, made once per kernel call
+    readonly int _paramLimit;
+    readonly V _tLimit, _gridBits, _paramAbove;   // T(momentum) (V.Limit form), 2^-125's bits, P - 1: made once per kernel call
 
     public SgdUpdate(in UpdateRule r)
     {
@@ -224,8 +220,7 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         // A direction below 2^-125 gives |lr * d| < lr * 2^-125.
         _paramLimit = Tiny.ParameterLimit((double)r.Lr * Math.ScaleB(1.0, -125));
         _exact = Tiny.GridDecay && r.Kind is 1 or 2 && !r.FirstStep && Tiny.IsGridFactor(r.Momentum) && _paramLimit != 0;
-        _t = _exact ? Tiny.GridThreshold(r.Momentum) : 0;
-        _tLimit = V.Limit(_t); _gridBits = V.Bits(Tiny.GridLimit); _paramAbove = V.Bits(_paramLimit - 1);
+        _tLimit = V.Limit(_exact ? Tiny.GridThreshold(r.Momentum) : 0); _gridBits = V.Bits(Tiny.GridLimit); _paramAbove = V.Bits(_paramLimit - 1);
         _keeps = r.Kind == 0 && !_decay && float.IsFinite(r.Lr);
     }
 
@@ -257,8 +252,7 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
             ApplyExact(V.Zero, w, m, v);
             return;
         }
-        var m0 = V.Load(m);
-        V.Store(V.AndNot(Tiny<V>.Decay(m0, _momentum, V.NonzeroMagnitudeBelow(m0, _t)), V.IsZero(m0)), m);
+        V.Store(Tiny<V>.StillDecay(V.Load(m), _momentum, _tLimit), m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -288,10 +282,7 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         if (_decay) g = V.Fma(p, _wd, g);
         var m0 = V.Load(m);
         var gZero = V.IsZero(g);
-        var tiny = V.NonzeroMagnitudeBelow(m0, _tLimit);
-        var t = Tiny<V>.Decay(m0, _momentum, tiny);
-        var keep = tiny & gZero;
-        var buf = V.Select(keep, t, V.Fma(g, _oneMinusDampening, V.AndNot(t, keep)));
+        var buf = Tiny<V>.DecayThenFma(g, _oneMinusDampening, m0, _momentum, _tLimit, gZero);
         V.Store(buf, m);
         // A buffer below 2^-125 (zero included: with |p| >= P, p + (+-0) = p either way) where the parameter reaches the limit.
         var vanishing = V.MagnitudeBelowWhereAbove(buf, _gridBits, p, _paramAbove);
