@@ -34,6 +34,7 @@ public static class BenchCommand
         new("deep-start", "S", "deep-run rows: steps S+1..S+N of the same batch-2 run beside steps 21..20+N, N = --deep-steps (0 = skip)", "20000"),
         new("deep-steps", "N", "timed steps per window of the deep-run rows", "2000"),
         new("ftz", "on|off", "the flush-to-zero diagnosis: the fused deep run again in a separate process whose MXCSR has FTZ|DAZ set (tools/ftz, LD_PRELOAD); it changes results, so no real run ever uses it", "on"),
+        new("tiny-path", "auto|plain|vanishing|exact", "how the fused engine's update treats tiny optimizer state: auto = as its start-up probes choose for this CPU; the others force one path (same bits on every path: for timing what each costs or saves)", "auto"),
         new("deep-only", null, "(used by the FTZ diagnosis) print only the fused engine's deep-run figures, as one JSON line"),
         new("python", "EXE", "python with torch", "/usr/bin/python3"),
         new("reference", "FILE", "the PyTorch reference script (default: tools/reference/train_reference.py)"),
@@ -59,6 +60,12 @@ public static class BenchCommand
         if (deepStart != 0 && (deepStart < 20 + deepSteps || deepStart + deepSteps > DeepRunStepsPerEpoch))
             throw new UsageException($"--deep-start: expected 0 (skip) or a start from {20 + deepSteps} (after the early window) to {DeepRunStepsPerEpoch - deepSteps} (the windows stay inside the first epoch, {DeepRunStepsPerEpoch:N0} steps at batch 2, so no evaluation is timed), got {deepStart}");
         var ftz = a.String("ftz") switch { "on" => true, "off" => false, var v => throw new UsageException($"--ftz: expected on or off, got '{v}'") };
+        var tinyPath = a.String("tiny-path")!;
+        Tiny.Path = tinyPath switch
+        {
+            "auto" => Tiny.Path, "plain" => TinyPath.Plain, "vanishing" => TinyPath.Vanishing, "exact" => TinyPath.Exact,
+            _ => throw new UsageException($"--tiny-path: expected auto, plain, vanishing or exact, got '{tinyPath}'"),
+        };
         var device = a.String("device")!;
         var dev = Devices.Resolve(device);
         var reference = a.String("reference") ?? Path.Combine(RepoPaths.RequireRoot(), "tools", "reference", "train_reference.py");
@@ -78,10 +85,10 @@ public static class BenchCommand
         var k = KernelChoice.Detect();
         Line($"kernel choice: ATen {k.AtenCapability}, BLAS core type {(k.BlasCore.Length > 0 ? k.BlasCore : "n/a (not OpenBLAS)")} ({string.Join(", ", k.Sources.Select(s => $"{s.Key} {s.Value}"))})");
         var (normalNs, subnormalNs) = SubnormalPenalty.MultiplyPassNs();
-        Line($"subnormal penalty of this CPU: a float32 multiply pass over {SubnormalPenalty.Elements:N0} elements takes {normalNs:F3} ns/element with normal operands, {subnormalNs:F3} ns/element with subnormal ones ({subnormalNs / normalNs:F2}x); "
-             + $"the fused engine's subnormal-free exact paths are {(Tiny.GridDecay ? "on" : "off")} (on where its start-up multiply test finds subnormals slow)");
-        var (divide, sqrt) = SubnormalPenalty.DivideAndSqrtRatios();
-        Line($"subnormal operands in a divide pass (x / 0.7f): {divide:F2}x the normal pass's time; in a square-root pass: {sqrt:F2}x (Adam's update divides its first moment and takes the square root of its second)");
+        Line($"subnormal penalty of this CPU: a float32 multiply pass over {SubnormalPenalty.Elements:N0} elements takes {normalNs:F3} ns/element with normal operands, {subnormalNs:F3} ns/element with subnormal ones ({subnormalNs / normalNs:F2}x)");
+        var (divide, sqrt, decayDivide) = SubnormalPenalty.DivideRatios();
+        Line($"subnormal operands in a divide pass (x / 0.7f): {divide:F2}x the normal pass's time; in a square-root pass: {sqrt:F2}x; in a decay-and-divide pass (x * 0.9f / 0.7f): {decayDivide:F2}x (Adam's update decays, divides and takes square roots of its moments)");
+        Line($"the fused engine's tiny-state path: {TinyPathText(Tiny.Path)} ({(tinyPath == "auto" ? "chosen by its start-up probes: exact where a subnormal multiply pass is over 1.5x slower, else vanishing where a decay-and-divide pass is over 1.3x" : "forced by --tiny-path")})");
         foreach (int threads in budgets)
         {
             torch.set_num_threads(threads);
@@ -187,6 +194,13 @@ public static class BenchCommand
         var runs = Enumerable.Range(0, repeats).Select(_ => TimeWindows(cfg, data, [20, deepStart], n)).ToArray();
         return (Median(runs.Select(r => r[0])), Median(runs.Select(r => r[1])));
     }
+
+    static string TinyPathText(TinyPath p) => p switch
+    {
+        TinyPath.Exact => "exact (grid decay, no subnormal hardware operation on the hot path)",
+        TinyPath.Vanishing => "vanishing (updates too small to move a parameter zeroed before the multiply and divide, exp_avg decayed by an FMA)",
+        _ => "plain (hardware operations throughout)",
+    };
 
     static double Median(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a[a.Length / 2]; }
 

@@ -25,16 +25,17 @@ static class SubnormalPenalty
     }
 
     /// <summary>
-    /// The same comparison for the two other operations of Adam's update that read its first moment's magnitude range: a
-    /// divide pass (x / 0.7f) and a square-root pass over normal and subnormal x. Some CPUs (AMD Zen 3, measured) run
-    /// multiplies on subnormal operands at full speed but divides and square roots 1.7-1.9x slower, which the multiply
-    /// line alone hides.
+    /// The same comparison for the other operations of Adam's update that read its first moment's magnitude range: a
+    /// divide pass (x / 0.7f), a square-root pass, and the decay-and-divide pass the engine's start-up probe times
+    /// (x * 0.9f / 0.7f), over normal and subnormal x. Some CPUs (AMD Zen 3 and Zen 4, measured) run multiplies on subnormal
+    /// operands at full speed but divides and square roots up to 2x slower, which the multiply line alone hides.
     /// </summary>
-    public static unsafe (double DivideRatio, double SqrtRatio) DivideAndSqrtRatios()
+    public static unsafe (double DivideRatio, double SqrtRatio, double DecayDivideRatio) DivideRatios()
     {
         var divide = MnistClaims.Core.Engines.Fused.Tiny.PassSeconds(Elements, 30, &DividePass);
         var sqrt = MnistClaims.Core.Engines.Fused.Tiny.PassSeconds(Elements, 30, &SqrtPass);
-        return (divide.Subnormal / divide.Normal, sqrt.Subnormal / sqrt.Normal);
+        var decayDivide = MnistClaims.Core.Engines.Fused.Tiny.DecayDividePassSeconds(Elements, 30);
+        return (divide.Subnormal / divide.Normal, sqrt.Subnormal / sqrt.Normal, decayDivide.Subnormal / decayDivide.Normal);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -55,7 +56,8 @@ static class SubnormalPenalty
 /// The flush-to-zero diagnosis of <c>harness bench</c>: runs <c>harness bench --deep-only</c> in a separate process
 /// with <c>LD_PRELOAD</c> = tools/ftz's library, whose constructor sets MXCSR's FTZ and DAZ bits (0x8040) before the
 /// runtime starts, so every thread computes with subnormals flushed to zero. That changes results; it measures what
-/// subnormal arithmetic costs the fused engine and is never used by a real run. The library is compiled on first
+/// subnormal arithmetic costs the fused engine and is never used by a real run. The child runs the plain update
+/// (<c>--tiny-path plain</c>), the fastest one once the hardware flushes subnormals: the reference the as-run figures are held to. The library is compiled on first
 /// use with the system C compiler into build/ftz.
 /// </summary>
 static class FtzDiagnosis
@@ -81,7 +83,7 @@ static class FtzDiagnosis
         }
         var (exe, prefix) = HarnessProcess.Command();
         var args = prefix.Concat(["bench", "--deep-only", "--threads", string.Join(",", budgets), "--deep-start", Str(deepStart),
-            "--deep-steps", Str(n), "--repeats", Str(repeats), "--data-dir", dataDir]).ToArray();
+            "--deep-steps", Str(n), "--repeats", Str(repeats), "--data-dir", dataDir, "--tiny-path", "plain"]).ToArray();
         var (exit, output) = Exec(exe, args, new() { ["LD_PRELOAD"] = lib });
         if (exit != 0) return (null, $"the diagnosis process failed (exit {exit}): {output.Trim()}");
         var child = JsonSerializer.Deserialize<ChildOutput>(output.Trim().Split('\n')[^1])!;

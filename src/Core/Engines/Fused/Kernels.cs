@@ -265,7 +265,7 @@ public static unsafe class Kernels
         else UpdateWeights<V8, SgdUpdate<V8>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, new(rule));
     }
 
-    /// <summary>The kernel compiled for the update's exact path or for its plain one (see <see cref="IUpdate{V}"/>).</summary>
+    /// <summary>The kernel compiled for the update's exact path, its vanishing-update path or its plain one (see <see cref="IUpdate{V}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void UpdateWeights<V, U>(float* dz, int ldz, float* a, int lda, int n, int o0, int o1, int kLen,
         float* w, float* m, float* v, int ldw, U u) where V : struct, IVec<V> where U : struct, IUpdate<V>
@@ -274,6 +274,11 @@ public static unsafe class Kernels
         {
             var e = new Exactly<V, U>(u);
             UpdateWeights<V, Exactly<V, U>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref e);
+        }
+        else if (u.Vanishing)
+        {
+            var s = new SkippingVanishing<V, U>(u);
+            UpdateWeights<V, SkippingVanishing<V, U>>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref s);
         }
         else UpdateWeights<V, U>(dz, ldz, a, lda, n, o0, o1, kLen, w, m, v, ldw, ref u);
     }
@@ -437,6 +442,11 @@ public static unsafe class Kernels
         {
             var e = new Exactly<V, U>(u);
             UpdateBias<V, Exactly<V, U>>(dz, ldz, n, nOut, b, m, v, ref e);
+        }
+        else if (u.Vanishing)
+        {
+            var s = new SkippingVanishing<V, U>(u);
+            UpdateBias<V, SkippingVanishing<V, U>>(dz, ldz, n, nOut, b, m, v, ref s);
         }
         else UpdateBias<V, U>(dz, ldz, n, nOut, b, m, v, ref u);
     }

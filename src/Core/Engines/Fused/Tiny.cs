@@ -3,6 +3,22 @@ using System.Runtime.Intrinsics;
 
 namespace MnistClaims.Core.Engines.Fused;
 
+/// <summary>How the fused engine's update kernels compute with tiny optimizer state (see <see cref="Tiny"/>); every path gives the same bits.</summary>
+public enum TinyPath
+{
+    /// <summary>The plain IEEE operations: for CPUs that handle subnormal operands at full speed.</summary>
+    Plain,
+    /// <summary>
+    /// The plain operations, except that Adam's updates too small to move their parameter are zeroed before the step-size
+    /// multiply and the divide (so neither sees a subnormal), and exp_avg's decay multiply runs as an FMA with a -0 addend
+    /// (the same rounding, zeros' signs included): for CPUs whose multiplies are fast on subnormals alone but stall the
+    /// divider when they read or produce one, while FMAs do not (AMD Zen 4, measured).
+    /// </summary>
+    Vanishing,
+    /// <summary>The exact updates with the moments decayed on the grid (<see cref="Tiny"/>): for CPUs with microcoded subnormals (Intel).</summary>
+    Exact,
+}
+
 /// <summary>
 /// Exact IEEE float32 results for the optimizer state's tiniest values without subnormal hardware operations.
 /// <para>
@@ -53,32 +69,41 @@ namespace MnistClaims.Core.Engines.Fused;
 /// second moment's grid operations where no exp_avg_sq is tiny (those operations are then the plain ones), else the
 /// whole exact update. Lanes the masks do not cover (a nonzero gradient meeting a tiny moment, a tiny update of a
 /// parameter below the limit, a squared gradient that underflows) keep the hardware operation: exact, only slow, and
-/// rare. All this runs only on CPUs where subnormal multiplies are slow (<see cref="GridDecay"/>); elsewhere the hardware
-/// handles subnormals at little cost and the masks would cost more than they save. Every form equals the plain IEEE code
-/// lane for lane (unit tests: FusedSubnormalTests), so results never depend on which one ran.
+/// rare. All this runs only on CPUs where subnormal multiplies are slow (<see cref="TinyPath.Exact"/>). Where the hardware
+/// multiplies and FMAs subnormals at full speed but a multiply that reads or produces one stalls the divider (AMD Zen 4,
+/// measured), the plain update only zeroes its vanishing updates before the step-size multiply and the divide, and decays
+/// exp_avg with an FMA, RN(x * b + -0) = RN(x * b) (<see cref="TinyPath.Vanishing"/>); elsewhere it stays plain. Every form
+/// equals the plain IEEE code lane for lane (unit tests: FusedSubnormalTests), so results never depend on which one ran.
 /// </para>
 /// </summary>
 public static class Tiny
 {
     /// <summary>
-    /// Whether the update kernels run the exact updates: on by default where a multiply pass over subnormal
-    /// operands is measurably slower than over normal ones (<see cref="SubnormalMultiplyIsSlow"/>). The choice never
-    /// changes results; tests switch it to check both settings.
+    /// How the update kernels treat tiny optimizer state on this CPU (<see cref="Detect"/>, once per process). The choice
+    /// never changes results; tests and <c>harness bench --tiny-path</c> switch it to check or time each path.
     /// </summary>
-    public static bool GridDecay { get; set; } = SubnormalMultiplyIsSlow();
+    public static TinyPath Path { get; set; } = Detect();
 
     /// <summary>
-    /// Times a multiply pass over 16,384 subnormal floats against one over normal floats (best of five each; under a
-    /// millisecond where subnormals are microcoded, far less elsewhere, once per process): slow means more than 1.5x.
+    /// <see cref="TinyPath.Exact"/> where a multiply pass over subnormal operands is more than 1.5x slower than over normal
+    /// ones (microcoded subnormals: Intel, measured 46-56x); else <see cref="TinyPath.Vanishing"/> where a decay-and-divide
+    /// pass (x * 0.9f / 0.7f, Adam's first moment on its way to the update) is more than 1.3x slower (AMD Zen 4, measured
+    /// 2x: multiplies there are fast alone, but those that read or produce a subnormal stall the divider); else
+    /// <see cref="TinyPath.Plain"/>. Best of five passes over 16,384 floats each: well under a millisecond.
     /// </summary>
-    public static unsafe bool SubnormalMultiplyIsSlow()
-    {
-        var (normal, subnormal) = MultiplyPassSeconds(16384, 5);
-        return subnormal > normal * 1.5;
-    }
+    public static TinyPath Detect() =>
+        SubnormalMultiplyIsSlow() ? TinyPath.Exact : Ratio(DecayDividePassSeconds(16384, 5)) > 1.3 ? TinyPath.Vanishing : TinyPath.Plain;
+
+    /// <summary>Whether a multiply pass over 16,384 subnormal floats takes more than 1.5x one over normal floats (best of five each).</summary>
+    public static bool SubnormalMultiplyIsSlow() => Ratio(MultiplyPassSeconds(16384, 5)) > 1.5;
+
+    static double Ratio((double Normal, double Subnormal) t) => t.Subnormal / t.Normal;
 
     /// <summary>Best time of <paramref name="passes"/> multiply passes (x * 0.9f, stored) over n normal, then n subnormal floats.</summary>
     public static unsafe (double Normal, double Subnormal) MultiplyPassSeconds(int n, int passes) => PassSeconds(n, passes, &MultiplyPass);
+
+    /// <summary>The same for decay-and-divide passes (x * 0.9f / 0.7f, stored).</summary>
+    public static unsafe (double Normal, double Subnormal) DecayDividePassSeconds(int n, int passes) => PassSeconds(n, passes, &DecayDividePass);
 
     /// <summary>
     /// Best time of <paramref name="passes"/> runs of <paramref name="pass"/> (reading x, writing y; after one untimed
@@ -119,6 +144,14 @@ public static class Tiny
     {
         var c = Vector256.Create(0.9f);
         for (int i = 0; i < n; i += 8) (Vector256.Load(x + i) * c).Store(y + i);
+    }
+
+    /// <summary>y = x * 0.9f / 0.7f over n floats (n a multiple of 8): a decayed moment divided, as in Adam's update.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static unsafe void DecayDividePass(float* x, float* y, int n)
+    {
+        Vector256<float> c = Vector256.Create(0.9f), d = Vector256.Create(0.7f);
+        for (int i = 0; i < n; i += 8) (Vector256.Load(x + i) * c / d).Store(y + i);
     }
 
     /// <summary>Bits of 2^-125: magnitudes below it lie on the 2^-149 grid (their bit pattern is the multiple).</summary>

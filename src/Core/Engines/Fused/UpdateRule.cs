@@ -17,9 +17,10 @@ public struct UpdateRule
 /// Op order mirrors torch/optim 1.13 _single_tensor_sgd / _single_tensor_adam, and is the same at every vector width.
 /// <para>
 /// <see cref="Apply"/> is the plain IEEE arithmetic, the reference. On CPUs where subnormal multiplies are slow
-/// (<see cref="Tiny.GridDecay"/>) every vector takes <see cref="ApplyExact"/> instead, which gives the same bits without
-/// subnormal hardware operations where the state is tiny (see <see cref="Tiny"/>). The choice is made once per kernel
-/// call, by compiling the kernel for <see cref="Exactly{V, U}"/>: each kernel holds one path, small enough to inline.
+/// (<see cref="TinyPath.Exact"/>) every vector takes <see cref="ApplyExact"/> instead, which gives the same bits without
+/// subnormal hardware operations where the state is tiny (see <see cref="Tiny"/>); where they only stall the divider
+/// (<see cref="TinyPath.Vanishing"/>), <see cref="ApplyVanishing"/>. The choice is made once per kernel call, by compiling
+/// the kernel for <see cref="Exactly{V, U}"/> or <see cref="SkippingVanishing{V, U}"/>: each kernel holds one path.
 /// </para>
 /// </summary>
 unsafe interface IUpdate<V> where V : struct, IVec<V>
@@ -32,6 +33,8 @@ unsafe interface IUpdate<V> where V : struct, IVec<V>
     bool ZeroGradientKeeps { get; }
     /// <summary>Whether the kernels should run <see cref="ApplyExact"/> (this CPU's subnormals are slow and the rule's constants allow it).</summary>
     bool Exact { get; }
+    /// <summary>Whether the kernels should run <see cref="ApplyVanishing"/> (<see cref="TinyPath.Vanishing"/>, and the rule has a divide to spare).</summary>
+    bool Vanishing { get; }
     /// <summary>
     /// Whether <see cref="Apply"/> is too large to inline once per vector of a block (eight times): the JIT then runs out of
     /// inlining budget and calls even the vector operators out of line. Kernels apply such an update in a loop instead.
@@ -44,6 +47,11 @@ unsafe interface IUpdate<V> where V : struct, IVec<V>
     void Apply(V g, float* w, float* m, float* v);
     /// <summary>The same update as <see cref="Apply"/>, bit for bit, without subnormal hardware operations where the state is tiny (only where <see cref="Exact"/>).</summary>
     void ApplyExact(V g, float* w, float* m, float* v);
+    /// <summary>
+    /// The same update as <see cref="Apply"/>, bit for bit, with the updates that cannot move their parameter zeroed before
+    /// they are multiplied and divided, and the first moment decayed by an FMA (only where <see cref="Vanishing"/>).
+    /// </summary>
+    void ApplyVanishing(V g, float* w, float* m, float* v);
     /// <summary>
     /// <see cref="ApplyExact"/> for a vector with no <see cref="TinySecond"/> lane: the second moment (if any) through the
     /// plain operations, which are the same operations there (exact everywhere; only slow if a lane turns tiny after all).
@@ -69,21 +77,41 @@ readonly unsafe struct Exactly<V, U>(U u) : IUpdate<V> where V : struct, IVec<V>
     readonly U _u = u;
     public bool ZeroGradientKeeps => _u.ZeroGradientKeeps;
     public bool Exact => true;
+    public bool Vanishing => false;
     public static bool Large => true;
     public bool StillPaths => _u.StillPaths;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Apply(V g, float* w, float* m, float* v) => _u.ApplyExact(g, w, m, v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyExact(V g, float* w, float* m, float* v) => _u.ApplyExact(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyVanishing(V g, float* w, float* m, float* v) => _u.ApplyExact(g, w, m, v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyExactFirst(V g, float* w, float* m, float* v) => _u.ApplyExactFirst(g, w, m, v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public V TinySecond(float* v) => _u.TinySecond(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public V Moving(float* m) => _u.Moving(m);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyStill(float* w, float* m, float* v) => _u.ApplyStill(w, m, v);
 }
 
+/// <summary>An update whose <see cref="Apply"/> is <typeparamref name="U"/>'s <see cref="IUpdate{V}.ApplyVanishing"/>, no larger than the plain one.</summary>
+readonly unsafe struct SkippingVanishing<V, U>(U u) : IUpdate<V> where V : struct, IVec<V> where U : struct, IUpdate<V>
+{
+    readonly U _u = u;
+    public bool ZeroGradientKeeps => _u.ZeroGradientKeeps;
+    public bool Exact => false;
+    public bool Vanishing => true;
+    public static bool Large => U.Large;
+    public bool StillPaths => false;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Apply(V g, float* w, float* m, float* v) => _u.ApplyVanishing(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyExact(V g, float* w, float* m, float* v) => _u.ApplyVanishing(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyVanishing(V g, float* w, float* m, float* v) => _u.ApplyVanishing(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyExactFirst(V g, float* w, float* m, float* v) => _u.ApplyVanishing(g, w, m, v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public V TinySecond(float* v) => V.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public V Moving(float* m) => V.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void ApplyStill(float* w, float* m, float* v) => _u.ApplyVanishing(V.Zero, w, m, v);
+}
+
 /// <summary>torch.optim.Adam (no amsgrad), with L2 weight decay.</summary>
 readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 {
-    readonly bool _decay, _divideByBc2, _exact;
-    readonly V _wd, _b1, _oneMinusB1, _b2, _oneMinusB2, _eps, _bc2Sqrt, _negStep;
+    readonly bool _decay, _divideByBc2, _exact, _vanishing;
+    readonly V _wd, _b1, _oneMinusB1, _b2, _oneMinusB2, _eps, _bc2Sqrt, _negStep, _negZero;
     // The largest |exp_avg| whose update provably vanishes (bits), and that plus one; the least parameter magnitude for
     // which a vanishing update provably leaves it unchanged (bits).
     readonly int _stillLimit, _vanishingLimit, _paramLimit;
@@ -106,7 +134,9 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         _paramLimit = r.Eps > 0 ? Tiny.ParameterLimit(MathF.BitIncrement((float)(Math.ScaleB(1.0, -126) / r.Eps))) : 0;
         _stillLimit = BitConverter.SingleToInt32Bits(a);
         _vanishingLimit = _stillLimit + 1;
-        _exact = Tiny.GridDecay && Tiny.IsGridFactor(r.Beta1) && Tiny.IsGridFactor(r.Beta2) && _paramLimit != 0 && a > 0;
+        _exact = Tiny.Path == TinyPath.Exact && Tiny.IsGridFactor(r.Beta1) && Tiny.IsGridFactor(r.Beta2) && _paramLimit != 0 && a > 0;
+        _vanishing = Tiny.Path == TinyPath.Vanishing && _paramLimit != 0 && a > 0;
+        _negZero = V.Broadcast(-0f);
         _t1Limit = V.Limit(_exact ? Tiny.GridThreshold(r.Beta1) : 0);
         _t2Limit = V.Limit(_exact ? Tiny.GridThreshold(r.Beta2) : 0);
         _vanishingBits = V.Bits(_vanishingLimit); _paramAbove = V.Bits(_paramLimit - 1);
@@ -114,6 +144,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 
     public bool ZeroGradientKeeps => false;   // a +0 gradient still decays exp_avg and exp_avg_sq, and moves the parameter
     public bool Exact => _exact;
+    public bool Vanishing => _vanishing;
     public static bool Large => false;
     // With weight decay the gradient of a still vector is p * wd, not +0.
     public bool StillPaths => _exact && !_decay;
@@ -125,18 +156,33 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     public V TinySecond(float* v) => V.PositiveBelow(V.Load(v), _t2Limit);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply(V g, float* w, float* m, float* v)
+    public void Apply(V g, float* w, float* m, float* v) => PlainUpdate(g, w, m, v, skipVanishing: false);
+
+    /// <summary>
+    /// The plain operations, with exp_avg.mul_(b1) as RN(exp_avg * b1 + -0) (one rounding of the exact product, -0 added
+    /// exactly: +0 + -0 = +0 and -0 + -0 = -0 keep the product's zero sign, and a NaN or infinity passes as in the multiply),
+    /// and the updates of exp_avg values up to a zeroed where the parameter's magnitude reaches the limit (they cannot move
+    /// it: see <see cref="Tiny"/>), so the step-size multiply and the divide never see a subnormal from exp_avg.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyVanishing(V g, float* w, float* m, float* v) => PlainUpdate(g, w, m, v, skipVanishing: true);
+
+    /// <summary>The plain update; <paramref name="skipVanishing"/> (a constant at each call) selects <see cref="ApplyVanishing"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void PlainUpdate(V g, float* w, float* m, float* v, bool skipVanishing)
     {
         var p = V.Load(w);
         if (_decay) g = V.Fma(p, _wd, g);                                   // grad.add(param, alpha=wd)
         // exp_avg.mul_(b1).add_(grad, alpha=1-b1); exp_avg_sq.mul_(b2).addcmul_(grad, grad, value=1-b2)
-        var ma = V.Fma(g, _oneMinusB1, V.Load(m) * _b1);
+        var m0 = V.Load(m);
+        var ma = V.Fma(g, _oneMinusB1, skipVanishing ? V.Fma(m0, _b1, _negZero) : m0 * _b1);
         var va = V.Load(v) * _b2 + _oneMinusB2 * g * g;
         V.Store(ma, m); V.Store(va, v);
         // denom = (exp_avg_sq.sqrt() / bc2_sqrt).add_(eps); param.addcdiv_(exp_avg, denom, value=-step_size)
         var root = V.Sqrt(va);
         if (_divideByBc2) root = root / _bc2Sqrt;
         var denom = root + _eps;
+        if (skipVanishing) ma = V.AndNot(ma, V.MagnitudeBelowWhereAbove(ma, _vanishingBits, p, _paramAbove));
         V.Store(p + _negStep * ma / denom, w);
     }
 
@@ -219,13 +265,14 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         _momentum = V.Broadcast(r.Momentum); _oneMinusDampening = V.Broadcast(r.OneMinusDampening);
         // A direction below 2^-125 gives |lr * d| < lr * 2^-125.
         _paramLimit = Tiny.ParameterLimit((double)r.Lr * Math.ScaleB(1.0, -125));
-        _exact = Tiny.GridDecay && r.Kind is 1 or 2 && !r.FirstStep && Tiny.IsGridFactor(r.Momentum) && _paramLimit != 0;
+        _exact = Tiny.Path == TinyPath.Exact && r.Kind is 1 or 2 && !r.FirstStep && Tiny.IsGridFactor(r.Momentum) && _paramLimit != 0;
         _tLimit = V.Limit(_exact ? Tiny.GridThreshold(r.Momentum) : 0); _gridBits = V.Bits(Tiny.GridLimit); _paramAbove = V.Bits(_paramLimit - 1);
         _keeps = r.Kind == 0 && !_decay && float.IsFinite(r.Lr);
     }
 
     public bool ZeroGradientKeeps => _keeps;
     public bool Exact => _exact;
+    public bool Vanishing => false;   // SGD has no divide for tiny multiplies to stall
     public static bool Large => false;
     public bool StillPaths => _exact && !_decay;
 
@@ -237,6 +284,9 @@ readonly unsafe struct SgdUpdate<V> : IUpdate<V> where V : struct, IVec<V>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ApplyExactFirst(V g, float* w, float* m, float* v) => ApplyExact(g, w, m, v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyVanishing(V g, float* w, float* m, float* v) => Apply(g, w, m, v);
 
     /// <summary>
     /// Momentum after the first step with gradient +0 (no weight decay) and every buffer below 2^-125: the buffer becomes

@@ -9,10 +9,11 @@ namespace MnistClaims.Tests.Unit.Core.Engines.Fused;
 /// of the grid decay, magnitudes across every binade (around the vanishing-update thresholds), infinities and NaN.
 /// Every rule (Adam with and without bias correction and weight decay, SGD plain, with momentum, dampening and
 /// Nesterov) runs through the weight kernel (two-vector and one-vector column blocks) and the bias kernel at both
-/// vector widths (16 lanes run emulated on CPUs without AVX-512), with the exact and still paths on and off.
+/// vector widths (16 lanes run emulated on CPUs without AVX-512), on each tiny-state path: plain, vanishing updates
+/// skipped (the AMD path), exact with its still forms (the Intel path).
 /// </summary>
 [TestFixture]
-[NonParallelizable]   // switches Kernels.UseAvx512 and Tiny.GridDecay
+[NonParallelizable]   // switches Kernels.UseAvx512 and Tiny.Path
 public unsafe class FusedSubnormalTests
 {
     const int Rows = 16, Cols = 48;   // 48 columns: one two-vector block and a one-vector tail at 16 lanes, three blocks at 8
@@ -147,12 +148,12 @@ public unsafe class FusedSubnormalTests
     // ------------------------------------------------------------------ the test
     [Test]
     public void Every_update_rule_matches_the_plain_float_computation_bit_for_bit(
-        [ValueSource(nameof(Rules))] Rule rule, [Values(8, 16)] int lanes, [Values(false, true)] bool exactPaths)
+        [ValueSource(nameof(Rules))] Rule rule, [Values(8, 16)] int lanes, [Values] TinyPath path)
     {
         var r = rule.Value;
-        bool old = Kernels.UseAvx512, oldGrid = Tiny.GridDecay;
+        bool old = Kernels.UseAvx512; var oldPath = Tiny.Path;
         Kernels.UseAvx512 = lanes == 16;
-        Tiny.GridDecay = exactPaths;
+        Tiny.Path = path;
         var dz = Alloc(Rows); var a = Alloc(Cols); var w = Alloc(Rows * Cols); var m = Alloc(Rows * Cols); var v = Alloc(Rows * Cols);
         var bias = Alloc(Rows); var bm = Alloc(Rows); var bv = Alloc(Rows);
         try
@@ -199,13 +200,13 @@ public unsafe class FusedSubnormalTests
                 foreach (var (name, x, y) in new[] { ("param", e.P, got.P), ("exp_avg/buf", e.M, got.M), ("exp_avg_sq", e.V, got.V) })
                 {
                     if (Bits(x) == Bits(y) || float.IsNaN(x) && float.IsNaN(y)) continue;   // NaN payloads follow operand order, as between widths
-                    if (mismatches++ == 0) first = $"{rule}, {lanes} lanes, {where}: {name} expected {x:R} (0x{Bits(x):x8}), got {y:R} (0x{Bits(y):x8})";
+                    if (mismatches++ == 0) first = $"{rule}, {lanes} lanes, {path} path, {where}: {name} expected {x:R} (0x{Bits(x):x8}), got {y:R} (0x{Bits(y):x8})";
                 }
             }
         }
         finally
         {
-            Kernels.UseAvx512 = old; Tiny.GridDecay = oldGrid;
+            Kernels.UseAvx512 = old; Tiny.Path = oldPath;
             foreach (var p in new[] { dz, a, w, m, v, bias, bm, bv }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
         }
     }
@@ -221,7 +222,7 @@ public unsafe class FusedSubnormalTests
     {
         if (FusedNative.Mxcsr is null) Assert.Ignore("the native shim predates mc_mxcsr_get (rebuild: make native)");
         var r = kind == 3 ? Adam(1e-3, 0.9, 0.999, 1e-8, 20000) : Sgd(kind, 0.05, 0.9);
-        bool old = Kernels.UseAvx512, oldGrid = Tiny.GridDecay;
+        bool old = Kernels.UseAvx512; var oldPath = Tiny.Path;
         var dz = Alloc(Rows); var a = Alloc(Cols); var w = Alloc(Rows * Cols); var m = Alloc(Rows * Cols); var v = Alloc(Rows * Cols);
         var b = Alloc(Rows); var bm = Alloc(Rows); var bv = Alloc(Rows);
         try
@@ -229,7 +230,7 @@ public unsafe class FusedSubnormalTests
             Kernels.UseAvx512 = lanes == 16;
             uint Flags(bool exact)
             {
-                Tiny.GridDecay = exact;
+                Tiny.Path = exact ? TinyPath.Exact : TinyPath.Plain;
                 var rng = new Random(kind * 31 + lanes);
                 for (int o = 0; o < Rows; o++) { dz[o] = o < Rows / 2 ? 0f : 1f; b[o] = 0.03f; bm[o] = o < Rows / 2 ? Bits(rng.Next(1, Tiny.GridLimit)) : 1e-3f; bv[o] = 1e-9f; }
                 for (int k = 0; k < Cols; k++) a[k] = k % 16 < 12 ? 0f : 0.5f;     // columns 12-15 of each 16 lit
@@ -254,7 +255,7 @@ public unsafe class FusedSubnormalTests
         }
         finally
         {
-            Kernels.UseAvx512 = old; Tiny.GridDecay = oldGrid;
+            Kernels.UseAvx512 = old; Tiny.Path = oldPath;
             foreach (var p in new[] { dz, a, w, m, v, b, bm, bv }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
         }
     }
@@ -318,12 +319,12 @@ public unsafe class FusedSubnormalTests
         Assert.That((double)t * c, Is.GreaterThanOrEqualTo(8388608.0), "T(c) * c >= 2^23");
         Assert.That((double)(t - 1) * c, Is.LessThan(8388608.0), "(T(c) - 1) * c < 2^23");
         const int n = Tiny.GridLimit;   // bit patterns 0 .. 2^24 - 1
-        bool old = Kernels.UseAvx512, oldGrid = Tiny.GridDecay;
+        bool old = Kernels.UseAvx512; var oldPath = Tiny.Path;
         var dz = Alloc(n); var b = Alloc(n); var m = Alloc(n);
         try
         {
             Kernels.UseAvx512 = lanes == 16;
-            Tiny.GridDecay = true;
+            Tiny.Path = TinyPath.Exact;
             var r = Sgd(1, 0.05, c);
             foreach (int sign in new[] { 0, int.MinValue })
             {
@@ -339,7 +340,7 @@ public unsafe class FusedSubnormalTests
         }
         finally
         {
-            Kernels.UseAvx512 = old; Tiny.GridDecay = oldGrid;
+            Kernels.UseAvx512 = old; Tiny.Path = oldPath;
             foreach (var p in new[] { dz, b, m }) System.Runtime.InteropServices.NativeMemory.AlignedFree(p);
         }
     }
