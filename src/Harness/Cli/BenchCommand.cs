@@ -88,7 +88,7 @@ public static class BenchCommand
         Line($"subnormal penalty of this CPU: a float32 multiply pass over {SubnormalPenalty.Elements:N0} elements takes {normalNs:F3} ns/element with normal operands, {subnormalNs:F3} ns/element with subnormal ones ({subnormalNs / normalNs:F2}x)");
         var (divide, sqrt, decayDivide) = SubnormalPenalty.DivideRatios();
         Line($"subnormal operands in a divide pass (x / 0.7f): {divide:F2}x the normal pass's time; in a square-root pass: {sqrt:F2}x; in a decay-and-divide pass (x * 0.9f / 0.7f): {decayDivide:F2}x (Adam's update decays, divides and takes square roots of its moments)");
-        Line($"the fused engine's tiny-state path: {TinyPathText(Tiny.Path)} ({(tinyPath == "auto" ? "chosen by its start-up probes: exact where a subnormal multiply pass is over 1.5x slower, else vanishing where a decay-and-divide pass is over 1.3x" : "forced by --tiny-path")})");
+        Line($"the fused engine's tiny-state path: {TinyPathText(Tiny.Path)} ({(tinyPath == "auto" ? $"chosen by its start-up probes: exact where a subnormal multiply pass is over {Tiny.SlowMultiplyRatio}x slower, else vanishing where a decay-and-divide pass is over {Tiny.SlowDecayDivideRatio}x" : "forced by --tiny-path")})");
         foreach (int threads in budgets)
         {
             torch.set_num_threads(threads);

@@ -57,8 +57,8 @@ static class SubnormalPenalty
 /// with <c>LD_PRELOAD</c> = tools/ftz's library, whose constructor sets MXCSR's FTZ and DAZ bits (0x8040) before the
 /// runtime starts, so every thread computes with subnormals flushed to zero. That changes results; it measures what
 /// subnormal arithmetic costs the fused engine and is never used by a real run. The child runs the plain update
-/// (<c>--tiny-path plain</c>), the fastest one once the hardware flushes subnormals: the reference the as-run figures are held to. The library is compiled on first
-/// use with the system C compiler into build/ftz.
+/// (<c>--tiny-path plain</c>), the fastest one once the hardware flushes subnormals: the reference the as-run figures
+/// are held to. The library is compiled on first use with the system C compiler into build/ftz.
 /// </summary>
 static class FtzDiagnosis
 {

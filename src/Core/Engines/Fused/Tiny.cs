@@ -92,10 +92,16 @@ public static class Tiny
     /// <see cref="TinyPath.Plain"/>. Best of five passes over 16,384 floats each: well under a millisecond.
     /// </summary>
     public static TinyPath Detect() =>
-        SubnormalMultiplyIsSlow() ? TinyPath.Exact : Ratio(DecayDividePassSeconds(16384, 5)) > 1.3 ? TinyPath.Vanishing : TinyPath.Plain;
+        SubnormalMultiplyIsSlow() ? TinyPath.Exact
+        : Ratio(DecayDividePassSeconds(16384, 5)) > SlowDecayDivideRatio ? TinyPath.Vanishing : TinyPath.Plain;
+
+    /// <summary>The subnormal-to-normal time ratio of the multiply pass above which <see cref="Detect"/> picks <see cref="TinyPath.Exact"/>.</summary>
+    public const double SlowMultiplyRatio = 1.5;
+    /// <summary>The ratio of the decay-and-divide pass above which <see cref="Detect"/> picks <see cref="TinyPath.Vanishing"/>.</summary>
+    public const double SlowDecayDivideRatio = 1.3;
 
     /// <summary>Whether a multiply pass over 16,384 subnormal floats takes more than 1.5x one over normal floats (best of five each).</summary>
-    public static bool SubnormalMultiplyIsSlow() => Ratio(MultiplyPassSeconds(16384, 5)) > 1.5;
+    public static bool SubnormalMultiplyIsSlow() => Ratio(MultiplyPassSeconds(16384, 5)) > SlowMultiplyRatio;
 
     static double Ratio((double Normal, double Subnormal) t) => t.Subnormal / t.Normal;
 

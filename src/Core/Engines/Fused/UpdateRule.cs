@@ -167,6 +167,13 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ApplyVanishing(V g, float* w, float* m, float* v) => PlainUpdate(g, w, m, v, skipVanishing: true);
 
+    /// <summary>
+    /// exp_avg with the lanes zeroed whose update cannot move the parameter: |exp_avg| &lt;= a (zero included: with |p| &gt;= P,
+    /// p + (+-0) = p either way) where the parameter reaches the limit (see <see cref="Tiny"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    V WithoutVanishing(V ma, V p) => V.AndNot(ma, V.MagnitudeBelowWhereAbove(ma, _vanishingBits, p, _paramAbove));
+
     /// <summary>The plain update; <paramref name="skipVanishing"/> (a constant at each call) selects <see cref="ApplyVanishing"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void PlainUpdate(V g, float* w, float* m, float* v, bool skipVanishing)
@@ -182,7 +189,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         var root = V.Sqrt(va);
         if (_divideByBc2) root = root / _bc2Sqrt;
         var denom = root + _eps;
-        if (skipVanishing) ma = V.AndNot(ma, V.MagnitudeBelowWhereAbove(ma, _vanishingBits, p, _paramAbove));
+        if (skipVanishing) ma = WithoutVanishing(ma, p);
         V.Store(p + _negStep * ma / denom, w);
     }
 
@@ -224,9 +231,7 @@ readonly unsafe struct AdamUpdate<V> : IUpdate<V> where V : struct, IVec<V>
         V.Store(ma, m); V.Store(va, v);
         if (_divideByBc2) root = root / _bc2Sqrt;
         var denom = root + _eps;
-        // |exp_avg| <= a (zero included: with |p| >= P, p + (+-0) = p either way) where the parameter reaches the limit.
-        var vanishing = V.MagnitudeBelowWhereAbove(ma, _vanishingBits, p, _paramAbove);
-        V.Store(p + _negStep * V.AndNot(ma, vanishing) / denom, w);
+        V.Store(p + _negStep * WithoutVanishing(ma, p) / denom, w);
     }
 
     /// <summary>
